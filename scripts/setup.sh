@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# The README's set-up command (`npm run setup`): everything `npm test` needs on a fresh Debian or
+# Ubuntu machine. Installs and starts the Docker engine if none answers, installs the npm packages,
+# provides the proxies' base image (pulled, or built with debootstrap where no registry is
+# reachable) and builds the proxy images with progress, so `npm test` starts at once.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+say() { echo "[setup] $*"; }
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+packages=()
+command -v dockerd >/dev/null || docker info >/dev/null 2>&1 || packages+=(docker.io)
+command -v debootstrap >/dev/null || packages+=(debootstrap)
+if [ ${#packages[@]} -gt 0 ]; then
+  if ! command -v apt-get >/dev/null; then
+    say "missing: ${packages[*]}, and this is not a Debian-like system: install them, then run this again" >&2
+    exit 1
+  fi
+  say "installing ${packages[*]}"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${packages[@]}" >/dev/null
+fi
+
+if ! docker info >/dev/null 2>&1; then
+  if command -v systemctl >/dev/null && systemctl is-system-running >/dev/null 2>&1; then
+    say "starting the Docker engine (systemctl)"
+    as_root systemctl start docker
+  else
+    say "starting the Docker engine (dockerd, log in /tmp/wspc-dockerd.log)"
+    as_root sh -c 'nohup dockerd >/tmp/wspc-dockerd.log 2>&1 &'
+  fi
+  for _ in $(seq 1 60); do docker info >/dev/null 2>&1 && break; sleep 0.5; done
+  docker info >/dev/null 2>&1 || { say "the Docker engine did not come up; see /tmp/wspc-dockerd.log" >&2; exit 1; }
+fi
+say "Docker engine $(docker info --format '{{.ServerVersion}}') is up"
+
+say "installing npm packages"
+npm ci --no-audit --no-fund
+
+bash scripts/build-base-image.sh
+npx tsx scripts/build-images.ts
+say "done: run npm test"

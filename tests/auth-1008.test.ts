@@ -1,0 +1,12 @@
+import { probeUpgrade } from '../fixtures/clients/probe.ts';
+import { defineCheck, outcome } from '../fixtures/harness.ts';
+
+defineCheck(
+  'auth-1008',
+  async (target) => {
+    const { closeCode, clientSaw, seen } = await probeUpgrade(target);
+    if (closeCode !== 1008) return outcome.fail(`without a session the client saw: ${clientSaw}, not close code 1008`, { evidence: seen });
+    return outcome.pass('without a session the socket closed with 1008 (Authentication required)', { evidence: seen });
+  },
+  [{ proxy: 'nginx', scenario: 'no-upgrade-header', symptom: /HTTP 400 instead of 101.*not close code 1008/ }],
+);

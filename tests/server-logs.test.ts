@@ -1,0 +1,25 @@
+import { backendLog } from '../fixtures/clients/backend-api.ts';
+import { probeUpgrade } from '../fixtures/clients/probe.ts';
+import { freshSession } from '../fixtures/clients/session.ts';
+import { defineCheck, outcome } from '../fixtures/harness.ts';
+
+const INITIALIZED = '[WebSocket] Server initialized on /ws';
+
+defineCheck(
+  'server-logs',
+  async (target) => {
+    const { user, cookie } = await freshSession(target, 'logs');
+    const probe = await probeUpgrade(target, cookie, true);
+    try {
+      const log = await backendLog();
+      if (!log.includes(INITIALIZED)) return outcome.fail(`the backend log lacks "${INITIALIZED}"`);
+      const connected = new RegExp(`^\\[WebSocket\\] User ${user} connected\\. Total connections: \\d+$`);
+      const line = log.find((l) => connected.test(l));
+      if (!line) return outcome.fail(`no "[WebSocket] User ${user} connected" line in the backend log (client: ${probe.clientSaw})`, { evidence: log.slice(-20) });
+      return outcome.pass(`backend logged "${line}"`);
+    } finally {
+      probe.attempt.ws?.close();
+    }
+  },
+  [{ proxy: 'nginx', scenario: 'cookie-blanked', symptom: /no "\[WebSocket\] User .* connected" line.*closed with 1008/ }],
+);

@@ -1,0 +1,27 @@
+import { generateRunCertificates, type RunCertificates } from '../fixtures/certs.ts';
+import { tlsHandshake } from '../fixtures/clients/tls-client.ts';
+import { describeAttempt, openSocket } from '../fixtures/clients/ws-client.ts';
+import { defineCheck, outcome } from '../fixtures/harness.ts';
+import { lab } from '../fixtures/lab/lab.ts';
+
+let otherAuthority: Promise<RunCertificates> | undefined;
+
+defineCheck(
+  'tls-valid',
+  async (target) => {
+    const trusted = await tlsHandshake(target, lab().certs.caPem);
+    if (!trusted.verified) return outcome.fail(`TLS verification failed for ${target.serverName}: ${trusted.error}`);
+    const attempt = await openSocket(target, { ca: lab().certs.caPem });
+    attempt.ws?.terminate();
+    if (!attempt.ws && attempt.status === undefined && attempt.closeCode === undefined) {
+      return outcome.fail(`TLS verified, but the wss handshake failed: ${describeAttempt(attempt)}`);
+    }
+    const other = await (otherAuthority ??= generateRunCertificates(['unrelated.example']));
+    const stranger = await tlsHandshake(target, other.caPem);
+    if (stranger.verified) return outcome.fail('a client trusting an unrelated CA accepted the certificate: verification proves nothing');
+    return outcome.pass(`${trusted.protocol} certificate for ${target.serverName} verified against the run CA; refused under another CA`, {
+      figure: trusted.protocol,
+    });
+  },
+  [{ proxy: 'nginx', scenario: 'snakeoil-certificate', symptom: /TLS verification failed/ }],
+);
