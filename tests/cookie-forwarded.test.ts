@@ -15,7 +15,9 @@ defineCheck(
     if (!received?.includes(cookie)) {
       return outcome.fail(`backend saw Cookie: ${received || '(none)'}; the session was not forwarded (client: ${clientSaw})`, { evidence: seen });
     }
-    if (seen.user !== user) return outcome.fail(`backend saw the cookie but resolved user ${seen.user ?? '(none)'}, not ${user}`, { evidence: seen });
+    if (seen.user !== user) {
+      return outcome.fail(`backend saw the cookie but registered ${seen.user ?? 'no user'} on a socket, not ${user} (client: ${clientSaw})`, { evidence: seen });
+    }
     return outcome.pass(`backend saw the session cookie and registered ${user}`, { evidence: seen });
   },
   [{ proxy: 'nginx', scenario: 'cookie-blanked', symptom: /backend saw Cookie: \(none\).*closed with 1008/ }],

@@ -42,7 +42,7 @@ defineCheck(
     const push = median(latencies);
     if (push > PUSH_BOUND_MS) return outcome.fail(`pushed notifications took ${push} ms (median of ${PUSHES}), bound ${PUSH_BOUND_MS} ms`);
 
-    const stream = await httpsRequest(target, `/ws/stream?probe=no-buffering&chunks=${CHUNKS}&intervalMs=${INTERVAL_MS}`, { ca });
+    const stream = await httpsRequest(target, `${lab().wsPath}/stream?probe=no-buffering&chunks=${CHUNKS}&intervalMs=${INTERVAL_MS}`, { ca });
     if (stream.status !== 200) return outcome.fail(`streamed response under /ws answered HTTP ${stream.status}`);
     const spread = stream.chunkTimes.at(-1)! - stream.chunkTimes[0]!;
     const streamed = `${CHUNKS} chunks sent over ${(CHUNKS - 1) * INTERVAL_MS} ms arrived over ${spread.toFixed(0)} ms in ${stream.chunkTimes.length} read(s)`;

@@ -9,7 +9,7 @@ defineCheck(
   async (target) => {
     const ca = lab().certs.caPem;
     const { cookie } = await freshSession(target, 'upgrade');
-    const handshake = await rawHandshake(target, '/ws?probe=upgrade-handshake', ca, { Cookie: cookie });
+    const handshake = await rawHandshake(target, `${lab().wsPath}?probe=upgrade-handshake`, ca, { Cookie: cookie });
     if (handshake.status !== 101) {
       return outcome.fail(`handshake answered HTTP ${handshake.status} instead of 101: ${handshake.body.trim().slice(0, 120)}`);
     }
@@ -20,13 +20,15 @@ defineCheck(
     const attempt = await openSocket(target, { ca, cookie });
     if (!attempt.ws) return outcome.fail(`socket did not open: ${describeAttempt(attempt)}`);
     const ws = attempt.ws;
+    let closed = '';
+    ws.once('close', (code) => (closed = ` (the socket was closed with ${code})`));
     try {
       const welcome = await nextMessage(ws, (m) => m.type === 'welcome', 3000);
       const sent = performance.now();
       ws.send('hello through the proxy');
       const echo = await nextMessage(ws, (m) => m.type === 'echo' && m.data === 'hello through the proxy', 3000);
-      if (!welcome) return outcome.fail('101 received, but no message from the backend reached the client');
-      if (!echo) return outcome.fail('101 received, but a message from the client never came back from the backend');
+      if (!welcome) return outcome.fail(`101 received, but no message from the backend reached the client${closed}`);
+      if (!echo) return outcome.fail(`101 received, but a message from the client never came back from the backend${closed}`);
       const roundTrip = performance.now() - sent;
       return outcome.pass(`101 with a valid Sec-WebSocket-Accept; messages flow both ways (echo in ${roundTrip.toFixed(1)} ms)`, {
         figure: `echo ${roundTrip.toFixed(1)} ms`,

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { lab, startScenario, stopTarget } from '../fixtures/lab/lab.ts';
-import { ProxyStartError } from '../fixtures/runtime/types.ts';
+import { lab, startScenario, stopTarget } from '../../fixtures/lab/lab.ts';
+import { ProxyStartError } from '../../fixtures/runtime/types.ts';
 
 /** Bad input: a config the proxy refuses must stop with the proxy's own message and line, fast. */
 const expected: Record<string, RegExp> = {

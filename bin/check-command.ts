@@ -1,0 +1,117 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { RunCertificates } from '../fixtures/certs.ts';
+import { repoRoot } from '../fixtures/lab/paths.ts';
+import { AdaptationError } from '../fixtures/proxies/adapt.ts';
+import { proxies } from '../fixtures/proxies/index.ts';
+import { renderConfig } from '../fixtures/proxies/render.ts';
+import type { ChecklistJson } from '../fixtures/report/checklist-report.ts';
+import { describeDiagnosis } from '../fixtures/diagnosis/diagnose.ts';
+
+const BAD_INPUT = 2;
+const ENVIRONMENT = 3;
+const fail = (code: number, message: string) => {
+  process.stderr.write(`wspc: ${message}\n`);
+  return code;
+};
+
+export async function checkCommand(argv: string[]): Promise<number> {
+  let args;
+  try {
+    args = parseArgs({
+      args: argv,
+      options: {
+        proxy: { type: 'string' },
+        config: { type: 'string' },
+        path: { type: 'string', default: '/ws' },
+        'backend-port': { type: 'string', default: '5000' },
+        'time-scale': { type: 'string' },
+        json: { type: 'string' },
+        markdown: { type: 'string' },
+      },
+    }).values;
+  } catch (error) {
+    return fail(BAD_INPUT, (error as Error).message);
+  }
+  const definition = args.proxy ? proxies[args.proxy] : undefined;
+  if (!definition) return fail(BAD_INPUT, `--proxy must be one of ${Object.keys(proxies).join(', ')}${args.proxy ? ` (got "${args.proxy}")` : ''}`);
+  if (!args.config) return fail(BAD_INPUT, '--config PATH is required');
+  const configPath = resolve(args.config);
+  let config: string;
+  try {
+    config = readFileSync(configPath, 'utf8');
+  } catch (error) {
+    return fail(BAD_INPUT, `cannot read ${args.config}: ${(error as Error).message}`);
+  }
+  const appPort = Number(args['backend-port']);
+  if (!Number.isInteger(appPort) || appPort < 1 || appPort > 65535) return fail(BAD_INPUT, `--backend-port must be a port number (got "${args['backend-port']}")`);
+  if (!args.path.startsWith('/')) return fail(BAD_INPUT, `--path must start with / (got "${args.path}")`);
+
+  // Adapt once up front: a config that cannot be adapted is bad input, reported before Docker starts.
+  try {
+    const preview = renderConfig(definition, config, { backendHost: 'backend', backendPort: 1, certs: {} as RunCertificates, appPort, file: args.config });
+    process.stderr.write(`wspc: adapting ${args.config} for the test run:\n${preview.changes.map((c) => `  line ${c.line}: ${c.before}  ->  ${c.after}  (${c.why})`).join('\n')}\n`);
+  } catch (error) {
+    if (error instanceof AdaptationError) return fail(BAD_INPUT, `cannot adapt the config: ${error.message}`);
+    throw error;
+  }
+
+  const reports = mkdtempSync(join(tmpdir(), 'wspc-'));
+  const exit = await runSuite({
+    WSPC_PROXIES: definition.name,
+    WSPC_CONFIG: configPath,
+    WSPC_WS_PATH: args.path,
+    WSPC_APP_PORT: String(appPort),
+    WSPC_REPORTS_DIR: reports,
+    ...(args['time-scale'] ? { WSPC_TIME_SCALE: args['time-scale'] } : {}),
+  });
+
+  const setupError = join(reports, 'setup-error.json');
+  if (existsSync(setupError)) {
+    const { badInput, message } = JSON.parse(readFileSync(setupError, 'utf8')) as { badInput: boolean; message: string };
+    return fail(badInput ? BAD_INPUT : ENVIRONMENT, message);
+  }
+  const jsonFile = join(reports, 'checklist.json');
+  if (!existsSync(jsonFile)) return fail(ENVIRONMENT, `the suite stopped (exit ${exit}) without a report; see its output above`);
+  const checklist = JSON.parse(readFileSync(jsonFile, 'utf8')) as ChecklistJson;
+  const markdown = readFileSync(join(reports, 'checklist.md'), 'utf8');
+  if (args.json) writeFileSync(args.json, readFileSync(jsonFile));
+  if (args.markdown) writeFileSync(args.markdown, markdown);
+
+  const cells = Object.values(checklist.proxies).flatMap((p) => Object.entries(p.checks));
+  const failed = cells.filter(([, cell]) => cell.status === 'fail');
+  process.stdout.write(`\n${markdown.split('\n## ')[0]!.trim()}\n\n`);
+  for (const [id, cell] of failed) {
+    process.stdout.write(`FAIL ${id}: ${cell.detail}\n     ${cell.diagnosis ? describeDiagnosis(cell.diagnosis, args.config) : ''}\n`);
+  }
+  const notRun = cells.filter(([, cell]) => cell.status === 'not run').map(([id]) => id);
+  if (notRun.length > 0) process.stdout.write(`not run: ${notRun.join(', ')}\n`);
+  process.stdout.write(`\n${cells.length - failed.length - notRun.length} passed, ${failed.length} failed\nFull report and diagnostics: ${reports}\n`);
+  if (failed.length > 0) return 1;
+  if (exit !== 0 || notRun.length > 0) return fail(ENVIRONMENT, `the suite exited with ${exit}; see its output above`);
+  return 0;
+}
+
+/** Runs the test suite against the given config; its progress goes to stderr. */
+function runSuite(env: Record<string, string>): Promise<number> {
+  const vitest = join(createRequire(import.meta.url).resolve('vitest/package.json'), '..', 'vitest.mjs');
+  return new Promise((resolvePromise) => {
+    const child = spawn(process.execPath, [vitest, 'run', '--root', repoRoot, '--reporter', 'dot', '--exclude', 'tests/meta/**'], {
+      cwd: repoRoot,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', process.stderr, process.stderr],
+    });
+    const forward = (signal: NodeJS.Signals) => child.kill(signal);
+    process.once('SIGINT', forward);
+    process.once('SIGTERM', forward);
+    child.on('close', (code) => {
+      process.off('SIGINT', forward);
+      process.off('SIGTERM', forward);
+      resolvePromise(code ?? 1);
+    });
+  });
+}

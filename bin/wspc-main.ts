@@ -1,0 +1,23 @@
+import { checkCommand } from './check-command.ts';
+
+const usage = `Usage: wspc check --proxy nginx|apache|caddy --config PATH [options]
+
+Runs every check of the WebSocket reverse-proxy checklist against PATH on the real proxy, in Docker,
+and prints the checklist with a diagnosis in the deployment guide's words for each failure.
+
+Options:
+  --path /ws           WebSocket path the application uses (default /ws)
+  --backend-port 5000  port the config's backend address uses for the application (default 5000)
+  --time-scale N       time scale for timeout checks (default 10000: 24 h runs as 8.64 s)
+  --json FILE          write the checklist as JSON (same shape as reports/checklist.json)
+  --markdown FILE      write the checklist as Markdown
+
+Exit: 0 every check passed, 1 a check failed, 2 bad input (unknown proxy, unreadable file,
+a config the proxy rejects or that cannot be adapted), 3 the environment (no Docker engine).`;
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === 'check') return checkCommand(rest);
+  process.stderr.write(command && command !== '--help' && command !== '-h' ? `Unknown command "${command}".\n\n${usage}\n` : `${usage}\n`);
+  return command && command !== '--help' && command !== '-h' ? 2 : 0;
+}

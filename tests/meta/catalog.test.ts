@@ -1,0 +1,63 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { readCatalog } from '../../fixtures/catalog.ts';
+import { lab } from '../../fixtures/lab/lab.ts';
+import { repoRoot } from '../../fixtures/lab/paths.ts';
+import { proxies } from '../../fixtures/proxies/index.ts';
+import type { ChecklistJson } from '../../fixtures/report/checklist-report.ts';
+
+/** Runs `wspc check` as a support engineer would; resolves with its exit code, output and JSON report. */
+function wspc(proxy: string, config: string) {
+  const json = join(mkdtempSync(join(tmpdir(), 'wspc-catalog-')), 'checklist.json');
+  return new Promise<{ code: number; stdout: string; stderr: string; failed: string[] }>((resolve) => {
+    execFile(
+      process.execPath,
+      [join(repoRoot, 'bin', 'wspc.js'), 'check', '--proxy', proxy, '--config', config, '--json', json],
+      { cwd: repoRoot, maxBuffer: 16 * 1024 * 1024, timeout: 240_000 },
+      (error, stdout, stderr) => {
+        let failed: string[] = [];
+        try {
+          const report = JSON.parse(readFileSync(json, 'utf8')) as ChecklistJson;
+          failed = Object.values(report.proxies).flatMap((p) => Object.entries(p.checks).filter(([, c]) => c.status === 'fail').map(([id]) => id));
+        } catch {
+          // No report: bad input or environment, told by the exit code.
+        }
+        resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr, failed });
+      },
+    );
+  });
+}
+
+/** A whole suite run per entry, on a 2-core machine shared with the rest of the suite. */
+const RUN_TIMEOUT_MS = 240_000;
+const selected = new Set(lab().targets.map((t) => t.proxy));
+
+// The CLI against every shipped config and every catalog entry (a full run each, so this file
+// only runs when the suite checks its own configs).
+if (lab().controls) {
+  describe('catalog: `wspc check` flags exactly the declared checks of each known broken config', () => {
+    for (const name of Object.keys(proxies).filter((p) => selected.has(p))) {
+      test.concurrent(`shipped ${name} config: exit 0`, async () => {
+        const result = await wspc(name, proxies[name]!.configFile);
+        expect(result.failed, result.stdout).toEqual([]);
+        expect(result.code, result.stderr.slice(-2000)).toBe(0);
+      }, RUN_TIMEOUT_MS);
+    }
+    for (const entry of readCatalog().filter((e) => selected.has(e.proxy))) {
+      test.concurrent(`${entry.file}: exit ${entry.exit}${entry.fails.length ? `, fails ${entry.fails.join(', ')}` : ''}`, async () => {
+        const result = await wspc(entry.proxy, entry.file);
+        expect(result.code, `${result.stdout}\n${result.stderr.slice(-2000)}`).toBe(entry.exit);
+        if (entry.exit === 2) {
+          expect(result.stderr).toMatch(/rejected .* \(exited with code \d+\)/);
+          expect(result.stderr).toMatch(/line \d+|:\d+/);
+          return;
+        }
+        expect([...result.failed].sort()).toEqual([...entry.fails].sort());
+        if (entry.guide) expect(result.stdout).toContain(`guide section "${entry.guide}"`);
+      }, RUN_TIMEOUT_MS);
+    }
+  });
+}
