@@ -54,7 +54,8 @@ export async function checkCommand(argv: string[]): Promise<number> {
   // Adapt once up front: a config that cannot be adapted is bad input, reported before Docker starts.
   try {
     const preview = renderConfig(definition, config, { backendHost: 'backend', backendPort: 1, certs: {} as RunCertificates, appPort, file: args.config });
-    process.stderr.write(`wspc: adapting ${args.config} for the test run:\n${preview.changes.map((c) => `  line ${c.line}: ${c.before}  ->  ${c.after}  (${c.why})`).join('\n')}\n`);
+    const listed = preview.changes.map((c) => `  line ${c.line}: ${c.before || c.after}  (${c.why})`).join('\n');
+    process.stderr.write(`wspc: adapting ${args.config} for the test run (the full list is in the report):\n${listed}\n`);
   } catch (error) {
     if (error instanceof AdaptationError) return fail(BAD_INPUT, `cannot adapt the config: ${error.message}`);
     throw error;

@@ -10,12 +10,12 @@ import { proxies } from '../../fixtures/proxies/index.ts';
 import type { ChecklistJson } from '../../fixtures/report/checklist-report.ts';
 
 /** Runs `wspc check` as a support engineer would; resolves with its exit code, output and JSON report. */
-function wspc(proxy: string, config: string) {
+function wspc(proxy: string, config: string, extra: string[] = []) {
   const json = join(mkdtempSync(join(tmpdir(), 'wspc-catalog-')), 'checklist.json');
   return new Promise<{ code: number; stdout: string; stderr: string; failed: string[] }>((resolve) => {
     execFile(
       process.execPath,
-      [join(repoRoot, 'bin', 'wspc.js'), 'check', '--proxy', proxy, '--config', config, '--json', json],
+      [join(repoRoot, 'bin', 'wspc.js'), 'check', '--proxy', proxy, '--config', config, '--json', json, ...extra],
       { cwd: repoRoot, maxBuffer: 16 * 1024 * 1024, timeout: 240_000 },
       (error, stdout, stderr) => {
         let failed: string[] = [];
@@ -42,6 +42,13 @@ if (lab().controls) {
     for (const name of Object.keys(proxies).filter((p) => selected.has(p))) {
       test.concurrent(`shipped ${name} config: exit 0`, async () => {
         const result = await wspc(name, proxies[name]!.configFile);
+        expect(result.failed, result.stdout).toEqual([]);
+        expect(result.code, result.stderr.slice(-2000)).toBe(0);
+      }, RUN_TIMEOUT_MS);
+    }
+    if (selected.has('nginx')) {
+      test.concurrent('a customer config (upstream block, app on :3000, WebSocket on /socket): exit 0', async () => {
+        const result = await wspc('nginx', 'fixtures/customer-configs/nginx-upstream-socket-path.conf', ['--backend-port', '3000', '--path', '/socket']);
         expect(result.failed, result.stdout).toEqual([]);
         expect(result.code, result.stderr.slice(-2000)).toBe(0);
       }, RUN_TIMEOUT_MS);

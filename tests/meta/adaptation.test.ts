@@ -1,0 +1,77 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import type { RunCertificates } from '../../fixtures/certs.ts';
+import { repoRoot } from '../../fixtures/lab/paths.ts';
+import { AdaptationError } from '../../fixtures/proxies/adapt.ts';
+import { proxies } from '../../fixtures/proxies/index.ts';
+import { renderConfig, type RenderOptions } from '../../fixtures/proxies/render.ts';
+
+const certs = { fullchainPem: 'CHAIN\n', keyPem: 'KEY\n' } as RunCertificates;
+const options: RenderOptions = { backendHost: 'host.docker.internal', backendPort: 41234, certs };
+const shipped = (name: string) => readFileSync(join(repoRoot, proxies[name]!.configFile), 'utf8');
+const render = (name: string, config: string, extra: Partial<RenderOptions> = {}) => renderConfig(proxies[name]!, config, { ...options, ...extra });
+const rejection = (fn: () => unknown) => {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof AdaptationError) return error;
+    throw error;
+  }
+  throw new Error('the config was adapted, but it should have been refused');
+};
+
+describe('adaptation: a config runs as written, except for the backend address', () => {
+  for (const name of Object.keys(proxies)) {
+    test(`${name}: only backend-address lines differ from the shipped file`, () => {
+      const original = shipped(name).split('\n');
+      const rendered = render(name, shipped(name));
+      const differing = rendered.text.split('\n').flatMap((line, i) => (line === original[i] ? [] : [i + 1]));
+      expect(differing).toEqual(rendered.changes.map((c) => c.line));
+      expect(rendered.changes.every((c) => c.after.includes('host.docker.internal:41234'))).toBe(true);
+      expect(rendered.files.map((f) => f.target).sort()).toEqual(
+        ['/etc/letsencrypt/live/portal.inspect360.ai/fullchain.pem', '/etc/letsencrypt/live/portal.inspect360.ai/privkey.pem'],
+      );
+    });
+  }
+
+  test('an upstream block on another application port is adapted when told the port', () => {
+    const config = readFileSync(join(repoRoot, 'fixtures/customer-configs/nginx-upstream-socket-path.conf'), 'utf8');
+    const rendered = render('nginx', config, { appPort: 3000 });
+    expect(rendered.changes).toEqual([expect.objectContaining({ line: 4, after: 'server host.docker.internal:41234;' })]);
+    expect(rendered.serverName).toBe('inspect.customer.example');
+    expect(rendered.files.map((f) => f.target)).toEqual(['/etc/ssl/customer/inspect.crt', '/etc/ssl/customer/inspect.key']);
+  });
+
+  test('a backend on the wrong port is left wrong, not repaired', () => {
+    const config = shipped('nginx').replace('proxy_pass http://localhost:5000;', 'proxy_pass http://localhost:5001;');
+    expect(render('nginx', config).text).toContain('proxy_pass http://localhost:5001;');
+  });
+
+  test('no backend address on the application port stops, saying which option helps', () => {
+    const config = shipped('nginx').replaceAll('localhost:5000', 'localhost:3000');
+    expect(rejection(() => render('nginx', config)).message).toMatch(/no backend address on port 5000.*--backend-port/);
+  });
+
+  test('an include of a file we do not have stops, naming the line', () => {
+    const config = shipped('nginx').replace('    ssl_protocols', '    include /etc/nginx/snippets/customer-ssl.conf;\n    ssl_protocols');
+    const error = rejection(() => render('nginx', config));
+    expect(error.line).toBe(config.split('\n').findIndex((l) => l.includes('customer-ssl.conf')) + 1);
+    expect(error.message).toContain('customer-ssl.conf');
+  });
+
+  test('a plain-HTTP config (TLS terminated by a load balancer) stops, naming the listen line', () => {
+    const config = 'server {\n    listen 80;\n    location /ws { proxy_pass http://localhost:5000; }\n}\n';
+    const error = rejection(() => render('nginx', config));
+    expect(error.line).toBe(2);
+    expect(error.message).toMatch(/plain HTTP only/);
+  });
+
+  test("a Caddyfile relying on automatic HTTPS gets the run's certificate, and says so", () => {
+    const config = 'app.customer.example {\n\treverse_proxy localhost:5000\n}\n';
+    const rendered = render('caddy', config);
+    expect(rendered.text.split('\n')[1]).toBe('\ttls /etc/caddy/wspc-run-fullchain.pem /etc/caddy/wspc-run-key.pem');
+    expect(rendered.changes.map((c) => c.why).join(' ')).toMatch(/automatic HTTPS/);
+    expect(rendered.files.map((f) => f.target)).toEqual(['/etc/caddy/wspc-run-fullchain.pem', '/etc/caddy/wspc-run-key.pem']);
+  });
+});
