@@ -37,6 +37,21 @@ say "Docker engine $(docker info --format '{{.ServerVersion}}') is up"
 say "installing npm packages"
 npm ci --no-audit --no-fund
 
+# The browser checks drive Playwright's Chromium when `npx playwright install` has put one in
+# place, otherwise a system Chromium; Debian's is installed when neither is found.
+if ! npx tsx scripts/find-browser.ts >/dev/null 2>&1; then
+  if command -v apt-get >/dev/null; then
+    say "installing chromium for the browser checks"
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    say "installing Playwright's Chromium for the browser checks"
+    npx playwright install chromium
+  fi
+fi
+browser=$(npx tsx scripts/find-browser.ts) || { say "still no Chromium for the browser checks (see above)" >&2; exit 1; }
+say "browser checks use the $browser"
+
 bash scripts/build-base-image.sh
 npx tsx scripts/build-images.ts
 say "done: run npm test"

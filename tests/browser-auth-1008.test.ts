@@ -1,0 +1,25 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll } from 'vitest';
+import { closeBrowsers } from '../fixtures/clients/browser.ts';
+import { inFreshBrowserContext } from '../fixtures/clients/browser-session.ts';
+import { connectInPage, describeSocketEvents, eventsAfterClose, openPortal } from '../fixtures/clients/portal-page.ts';
+import { defineCheck, outcome } from '../fixtures/harness.ts';
+
+afterAll(closeBrowsers);
+
+defineCheck(
+  'browser-auth-1008',
+  (target) =>
+    inFreshBrowserContext('browser-auth-1008', target, async ({ page, stable }) => {
+      const load = await stable('loading the page', () => openPortal(page, target));
+      if (load.status !== 200) return outcome.fail(`the page answered ${load.status} through the proxy`);
+      const probe = randomUUID();
+      const events = await stable('opening the socket', () => connectInPage(page, probe).then(() => eventsAfterClose(page, 5000)), (seen) => seen.includes('close:1008'));
+      const shownCode = await page.locator('#close-code').textContent();
+      if (!events.includes('close:1008') || shownCode !== '1008') {
+        return outcome.fail(`without a session the page's socket ${describeSocketEvents(events)} (page shows "${shownCode}"), not close code 1008`);
+      }
+      return outcome.pass(`without a session the page's socket ${describeSocketEvents(events)}; the page shows 1008`, { figure: `page ${load.protocol}` });
+    }),
+  [{ proxy: 'nginx', scenario: 'no-upgrade-header', symptom: /closed with 1006 without opening.*not close code 1008/ }],
+);
