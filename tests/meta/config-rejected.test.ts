@@ -7,6 +7,7 @@ const expected: Record<string, RegExp> = {
   nginx: /unknown directive "proxy_sett_header" in \/etc\/nginx\/sites-enabled\/inspect360:\d+/,
   apache: /Syntax error on line \d+ of \/etc\/apache2\/sites-enabled\/inspect360\.conf/,
   caddy: /\/etc\/caddy\/Caddyfile:\d+ - Error during parsing: unrecognized subdirective flush_intervall/,
+  haproxy: /parsing \[\/etc\/haproxy\/haproxy\.cfg:\d+\] : unknown option 'forwardfro'/,
 };
 
 // Negative controls do not run when checking a customer's config.
