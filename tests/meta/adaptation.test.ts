@@ -29,9 +29,9 @@ describe('adaptation: a config runs as written, except for the backend address',
       const differing = rendered.text.split('\n').flatMap((line, i) => (line === original[i] ? [] : [i + 1]));
       expect(differing).toEqual(rendered.changes.map((c) => c.line));
       expect(rendered.changes.every((c) => c.after.includes('host.docker.internal:41234'))).toBe(true);
-      expect(rendered.files.map((f) => f.target).sort()).toEqual(
-        ['/etc/letsencrypt/live/portal.inspect360.ai/fullchain.pem', '/etc/letsencrypt/live/portal.inspect360.ai/privkey.pem'],
-      );
+      // The run's certificate goes exactly where the config looks for it.
+      expect(rendered.files.length).toBeGreaterThan(0);
+      for (const file of rendered.files) expect(shipped(name)).toContain(file.target);
     });
   }
 
