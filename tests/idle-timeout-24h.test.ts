@@ -1,0 +1,16 @@
+import { defineCheck } from '../fixtures/harness.ts';
+import { idleStarter } from '../fixtures/timeouts/lab-starter.ts';
+import { certifyIdle } from '../fixtures/timeouts/idle-check.ts';
+
+const section = /guide: "Connection Drops After a Few Seconds"/.source;
+
+defineCheck(
+  'idle-timeout-24h',
+  (target) => certifyIdle(idleStarter(), target.proxy, target.configFile, target.scenario ?? 'shipped'),
+  [
+    // nginx's 60 s default, measured to within 10 %: proves an unset timeout is written in scaled.
+    { proxy: 'nginx', scenario: 'no-timeouts', symptom: new RegExp(`closed after (5[4-9]|6[0-6])(\\.\\d+)? s .*${section}`) },
+    { proxy: 'apache', scenario: 'timeout-5s', symptom: new RegExp(`closed after (4\\.[5-9]\\d*|5(\\.[0-4]\\d*)?) s .*${section}`) },
+  ],
+  { concurrent: true },
+);

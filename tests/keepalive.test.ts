@@ -1,0 +1,10 @@
+import { defineCheck } from '../fixtures/harness.ts';
+import { idleStarter } from '../fixtures/timeouts/lab-starter.ts';
+import { checkKeepalive } from '../fixtures/timeouts/keepalive-check.ts';
+
+defineCheck(
+  'keepalive',
+  (target) => checkKeepalive(idleStarter(), target.proxy, target.configFile, target.scenario ?? 'shipped'),
+  [{ proxy: 'nginx', scenario: 'read-timeout-5s', symptom: /pings every 25 s the socket still dropped.*idle limit 5 s .*shorter than the ping interval/ }],
+  { concurrent: true },
+);

@@ -1,0 +1,75 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { lab } from '../fixtures/lab/lab.ts';
+import { repoRoot } from '../fixtures/lab/paths.ts';
+import { proxyNamed } from '../fixtures/proxies/index.ts';
+import { renderConfig } from '../fixtures/proxies/render.ts';
+import { apacheSeconds } from '../fixtures/proxies/timeouts/apache.ts';
+import { DEFAULT_TIME_SCALE, parseScale, timeScaleFor } from '../fixtures/proxies/timeouts/scale.ts';
+
+/** The renderer alone (no proxy runs): an unset timeout can never run at its real value. */
+const render = (proxy: string, file: string, scale: number, capMs?: number) =>
+  renderConfig(proxyNamed(proxy), readFileSync(join(repoRoot, file), 'utf8'), {
+    backendHost: 'host.docker.internal',
+    backendPort: 5000,
+    certs: lab().certs,
+    timeouts: { scale, capMs },
+  });
+
+describe('timeout scaling: every timeout that bounds an idle WebSocket is scaled, unset ones written in', () => {
+  test('nginx without timeout lines gets its 60 s defaults written in, scaled', () => {
+    const rendered = render('nginx', 'proxies/nginx/scenarios/no-timeouts.conf', 100);
+    expect(rendered.text).toMatch(/^proxy_read_timeout 600ms;/m);
+    expect(rendered.text).toMatch(/^proxy_send_timeout 600ms;/m);
+    expect(rendered.idle).toMatchObject({ configuredIdleMs: 60_000, renderedIdleMs: 600 });
+  });
+
+  test('nginx keeps the line numbers of the file (defaults are appended)', () => {
+    const shipped = readFileSync(join(repoRoot, 'proxies/nginx/inspect360.conf'), 'utf8').split('\n');
+    const rendered = render('nginx', 'proxies/nginx/inspect360.conf', DEFAULT_TIME_SCALE).text.split('\n');
+    const line = shipped.findIndex((l) => l.includes('proxy_read_timeout'));
+    expect(rendered[line]).toMatch(/proxy_read_timeout 8640ms;/);
+    expect(rendered.slice(0, shipped.length).filter((l, i) => l !== shipped[i]).every((l) => /timeout|host\.docker\.internal/.test(l))).toBe(true);
+  });
+
+  test("Apache without Timeout gets Debian's 300 s written in; whole seconds never flip the 24 h verdict", () => {
+    const rendered = render('apache', 'proxies/apache/inspect360.conf', DEFAULT_TIME_SCALE);
+    expect(rendered.text).toMatch(/^Timeout 1$/m);
+    expect(rendered.text).toMatch(/^\s*ProxyTimeout 9$/m);
+    expect(apacheSeconds(86_400_000, { scale: DEFAULT_TIME_SCALE })).toBe(9);
+    expect(apacheSeconds(86_399_000, { scale: DEFAULT_TIME_SCALE })).toBe(8);
+    expect(apacheSeconds(5000, { scale: DEFAULT_TIME_SCALE })).toBe(1);
+    expect(render('apache', 'proxies/apache/scenarios/timeout-5s.conf', 1).text).toMatch(/timeout=5\b/);
+  });
+
+  test('Apache durations it would misread are refused, not guessed', () => {
+    const config = readFileSync(join(repoRoot, 'proxies/apache/inspect360.conf'), 'utf8').replace('ProxyTimeout 86400', 'ProxyTimeout 2500ms');
+    expect(() =>
+      renderConfig(proxyNamed('apache'), config, { backendHost: 'h', backendPort: 5000, certs: lab().certs, timeouts: { scale: 1 } }),
+    ).toThrow(/whole seconds/);
+  });
+
+  test('Caddy: read_timeout is scaled; without it nothing closes an idle socket', () => {
+    expect(render('caddy', 'proxies/caddy/Caddyfile', DEFAULT_TIME_SCALE).text).toMatch(/read_timeout 8640ms/);
+    const bare = renderConfig(proxyNamed('caddy'), 'example.com {\n\treverse_proxy localhost:5000\n}\n', {
+      backendHost: 'h',
+      backendPort: 5000,
+      certs: lab().certs,
+      timeouts: { scale: DEFAULT_TIME_SCALE },
+    });
+    expect(bare.idle?.configuredIdleMs).toBe(Infinity);
+  });
+
+  test('a load balancer cap applies to set and unset timeouts alike', () => {
+    expect(render('nginx', 'proxies/nginx/inspect360.conf', 60, 60_000).idle).toMatchObject({ configuredIdleMs: 60_000, renderedIdleMs: 1000 });
+    expect(render('apache', 'proxies/apache/inspect360.conf', 60, 60_000).text).toMatch(/^\s*ProxyTimeout 1$/m);
+  });
+
+  test('the scale comes from WSPC_TIME_SCALE, or WSPC_TIME_SCALE_<PROXY> for one proxy', () => {
+    expect(timeScaleFor('apache', {})).toBe(10_000);
+    expect(timeScaleFor('apache', { WSPC_TIME_SCALE: '1:1000' })).toBe(1000);
+    expect(timeScaleFor('apache', { WSPC_TIME_SCALE: '1000', WSPC_TIME_SCALE_APACHE: '100' })).toBe(100);
+    expect(() => parseScale('fast', 'WSPC_TIME_SCALE')).toThrow(/not a time scale/);
+  });
+});
