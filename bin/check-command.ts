@@ -11,6 +11,7 @@ import { proxies } from '../fixtures/proxies/index.ts';
 import { renderConfig } from '../fixtures/proxies/render.ts';
 import type { ChecklistJson } from '../fixtures/report/checklist-report.ts';
 import { describeDiagnosis } from '../fixtures/diagnosis/diagnose.ts';
+import { checkWebConfig } from './iis-command.ts';
 
 const BAD_INPUT = 2;
 const ENVIRONMENT = 3;
@@ -38,7 +39,9 @@ export async function checkCommand(argv: string[]): Promise<number> {
     return fail(BAD_INPUT, (error as Error).message);
   }
   const definition = args.proxy ? proxies[args.proxy] : undefined;
-  if (!definition) return fail(BAD_INPUT, `--proxy must be one of ${Object.keys(proxies).join(', ')}${args.proxy ? ` (got "${args.proxy}")` : ''}`);
+  if (!definition && args.proxy !== 'iis') {
+    return fail(BAD_INPUT, `--proxy must be one of ${[...Object.keys(proxies), 'iis'].join(', ')}${args.proxy ? ` (got "${args.proxy}")` : ''}`);
+  }
   if (!args.config) return fail(BAD_INPUT, '--config PATH is required');
   const configPath = resolve(args.config);
   let config: string;
@@ -50,6 +53,7 @@ export async function checkCommand(argv: string[]): Promise<number> {
   const appPort = Number(args['backend-port']);
   if (!Number.isInteger(appPort) || appPort < 1 || appPort > 65535) return fail(BAD_INPUT, `--backend-port must be a port number (got "${args['backend-port']}")`);
   if (!args.path.startsWith('/')) return fail(BAD_INPUT, `--path must start with / (got "${args.path}")`);
+  if (!definition) return checkWebConfig(args.config, config, appPort, { json: args.json, markdown: args.markdown });
 
   // Adapt once up front: a config that cannot be adapted is bad input, reported before Docker starts.
   try {

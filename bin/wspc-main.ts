@@ -1,9 +1,10 @@
 import { checkCommand } from './check-command.ts';
 
-const usage = `Usage: wspc check --proxy nginx|apache|caddy --config PATH [options]
+const usage = `Usage: wspc check --proxy nginx|apache|caddy|haproxy|iis --config PATH [options]
 
 Runs every check of the WebSocket reverse-proxy checklist against PATH on the real proxy, in Docker,
 and prints the checklist with a diagnosis in the deployment guide's words for each failure.
+An IIS web.config (--proxy iis) is validated as a file: IIS cannot run here.
 
 Options:
   --path /ws           WebSocket path the application uses (default /ws)
