@@ -13,8 +13,6 @@ export default defineConfig({
     hookTimeout: 120_000,
     // Checks mostly wait on sockets and containers, not the CPU.
     maxWorkers: 4,
-    // The catalog runs the CLI (a whole suite each) two at a time.
-    maxConcurrency: 2,
     reporters: ['default'],
   },
 });
