@@ -89,7 +89,8 @@ export async function checkCommand(argv: string[]): Promise<number> {
 
   const cells = Object.values(checklist.proxies).flatMap((p) => Object.entries(p.checks));
   const failed = cells.filter(([, cell]) => cell.status === 'fail');
-  process.stdout.write(`\n${markdown.split('\n## ')[0]!.trim()}\n\n`);
+  const table = markdown.split('\n## ')[0]!.split('\n').filter((line) => !line.startsWith('checklist:'));
+  process.stdout.write(`\n${table.join('\n').trim()}\n\n`);
   for (const [id, cell] of failed) {
     process.stdout.write(`FAIL ${id}: ${cell.detail}\n     ${cell.diagnosis ? describeDiagnosis(cell.diagnosis, args.config) : ''}\n`);
   }

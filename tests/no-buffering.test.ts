@@ -24,7 +24,7 @@ defineCheck(
   async (target) => {
     const ca = lab().certs.caPem;
     const { user, cookie } = await freshSession(target, 'no-buffering');
-    const attempt = await openSocket(target, { ca, cookie });
+    const attempt = await openSocket(target, { ca, cookie, path: lab().wsPath });
     if (!attempt.ws) return outcome.fail(`socket did not open: ${describeAttempt(attempt)}`);
     const latencies: number[] = [];
     try {

@@ -17,7 +17,7 @@ defineCheck(
     if (accept !== handshake.expectedAccept) {
       return outcome.fail(`101 with Sec-WebSocket-Accept "${accept}", expected "${handshake.expectedAccept}"`);
     }
-    const attempt = await openSocket(target, { ca, cookie });
+    const attempt = await openSocket(target, { ca, cookie, path: lab().wsPath });
     if (!attempt.ws) return outcome.fail(`socket did not open: ${describeAttempt(attempt)}`);
     const ws = attempt.ws;
     let closed = '';
