@@ -27,8 +27,10 @@ if ! docker info >/dev/null 2>&1; then
     as_root systemctl start docker
   else
     # An engine killed without shutting down (a stopped CI job) leaves pid files that stop dockerd.
+    # A zombie still answers kill -0, so look at its state too.
+    running() { [ -n "$1" ] && [ -r "/proc/$1/status" ] && ! grep -q '^State:.*zombie' "/proc/$1/status"; }
     for pidfile in /var/run/docker.pid /var/run/docker/containerd/containerd.pid; do
-      if [ -f "$pidfile" ] && ! kill -0 "$(cat "$pidfile" 2>/dev/null)" 2>/dev/null; then as_root rm -f "$pidfile"; fi
+      if [ -f "$pidfile" ] && ! running "$(cat "$pidfile" 2>/dev/null)"; then as_root rm -f "$pidfile"; fi
     done
     say "starting the Docker engine (dockerd, log in /tmp/wspc-dockerd.log)"
     as_root sh -c 'nohup dockerd >/tmp/wspc-dockerd.log 2>&1 &'
