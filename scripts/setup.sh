@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The README's set-up command (`npm run setup`): everything `npm test` needs on a fresh Debian or
 # Ubuntu machine. Installs and starts the Docker engine if none answers, installs the npm packages,
-# provides the proxies' base image (pulled, or built with debootstrap where no registry is
-# reachable) and builds the proxy images with progress, so `npm test` starts at once.
+# provides the base image (pulled, or built with debootstrap where no registry is reachable) and
+# builds the proxy images and the browser's with progress, so `npm test` starts at once.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 say() { echo "[setup] $*"; }
@@ -43,21 +43,8 @@ say "Docker engine $(docker info --format '{{.ServerVersion}}') is up"
 say "installing npm packages"
 npm ci --no-audit --no-fund
 
-# The browser checks drive Playwright's Chromium when `npx playwright install` has put one in
-# place, otherwise a system Chromium; Debian's is installed when neither is found.
-if ! npx tsx scripts/find-browser.ts >/dev/null 2>&1; then
-  if command -v apt-get >/dev/null; then
-    say "installing chromium for the browser checks"
-    as_root apt-get update -qq
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
-  else
-    say "installing Playwright's Chromium for the browser checks"
-    npx playwright install chromium
-  fi
-fi
-browser=$(npx tsx scripts/find-browser.ts) || { say "still no Chromium for the browser checks (see above)" >&2; exit 1; }
-say "browser checks use the $browser"
-
+# The browser checks drive Debian's Chromium in a container (fixtures/browser/Dockerfile), built
+# below with the proxy images: nothing to install on the host for them.
 bash scripts/build-base-image.sh
 npx tsx scripts/build-images.ts
 say "done: run npm test"

@@ -10,11 +10,11 @@ afterAll(closeBrowsers);
 defineCheck(
   'browser-auth-1008',
   (target) =>
-    inFreshBrowserContext('browser-auth-1008', target, async ({ page, stable }) => {
-      const load = await stable('loading the page', () => openPortal(page, target));
+    inFreshBrowserContext('browser-auth-1008', target, async ({ page }) => {
+      const load = await openPortal(page, target);
       if (load.status !== 200) return outcome.fail(`the page answered ${load.status} through the proxy`);
       const probe = randomUUID();
-      const events = await stable('opening the socket', () => connectInPage(page, probe).then(() => eventsAfterClose(page, 5000)), (seen) => seen.includes('close:1008'));
+      const events = await connectInPage(page, probe).then(() => eventsAfterClose(page, 5000));
       const shownCode = await page.locator('#close-code').textContent();
       if (!events.includes('close:1008') || shownCode !== '1008') {
         return outcome.fail(`without a session the page's socket ${describeSocketEvents(events)} (page shows "${shownCode}"), not close code 1008`);
