@@ -9,28 +9,32 @@ import { header } from '../fixtures/clients/probe.ts';
 import { tlsHandshake } from '../fixtures/clients/tls-client.ts';
 import { defineCheck, outcome } from '../fixtures/harness.ts';
 import { lab } from '../fixtures/lab/lab.ts';
+import { proxyNamed } from '../fixtures/proxies/index.ts';
 
 afterAll(closeBrowsers);
 
 defineCheck(
   'browser',
   (target) =>
-    inFreshBrowserContext('browser', target, async ({ page, stable }) => {
-      const load = await stable('loading the page', () => openPortal(page, target));
+    inFreshBrowserContext('browser', target, async ({ page, socketProtocols }) => {
+      const load = await openPortal(page, target);
       if (load.status !== 200) return outcome.fail(`the page answered ${load.status} through the proxy`);
       // The proxy's own ALPN answer says what the browser should get: h2 from nginx's `listen 443 ssl http2`.
       const offered = (await tlsHandshake(target, lab().certs.caPem, ['h2', 'http/1.1'])).alpn || 'http/1.1';
       if (load.protocol !== offered) return outcome.fail(`the page loaded over ${load.protocol || '(unknown)'} although the proxy offers ${offered}`);
 
       const user = `browser-${randomUUID().slice(0, 8)}`;
-      const loginStatus = await stable('logging in', () => loginInPage(page, user), (status) => status === 200);
+      const loginStatus = await loginInPage(page, user);
       const session = (await page.context().cookies()).find((c) => c.name === SESSION_COOKIE);
       if (loginStatus !== 200 || !session) {
         return outcome.fail(`login in the page answered ${loginStatus} and the browser kept ${session ? 'the' : 'no'} ${SESSION_COOKIE} cookie`);
       }
 
       const probe = randomUUID();
-      const first = await stable('opening the socket', () => connectInPage(page, probe), (event) => event === 'open');
+      const first = await connectInPage(page, probe);
+      const socketProtocol = socketProtocols()[0] ?? '(no handshake answer)';
+      const h2Drops = proxyNamed(target.proxy).h2WebSocketDrops;
+      if (socketProtocol === 'h2' && h2Drops) return outcome.fail(`the page's WebSocket went over HTTP/2 (RFC 8441; page saw: ${first ?? 'nothing within 10 s'}): ${h2Drops}`);
       const seen = (await seenByBackend(probe)).at(-1);
       if (!seen) return outcome.fail(`the page's socket never reached the backend (page saw: ${first ?? 'nothing within 10 s'})`);
       if (seen.user !== user) {
@@ -48,13 +52,15 @@ defineCheck(
       if (!shown) return outcome.fail(`the pushed notification (to ${delivered} socket(s)) never appeared in the page; the page's socket ${describeSocketEvents(events)}`, { evidence: seen });
       if (events[0] !== 'open' || events.length !== 1) return outcome.fail(`the page's socket ${describeSocketEvents(events)} instead of staying open`, { evidence: seen });
       return outcome.pass(
-        `page over ${load.protocol}; login in the page kept ${SESSION_COOKIE}; the browser's upgrade carried it and the backend registered ${user}; the page saw the socket open and showed the pushed notification`,
-        { figure: `page ${load.protocol}`, evidence: seen },
+        `page over ${load.protocol}, its WebSocket over ${socketProtocol}; login in the page kept ${SESSION_COOKIE}; the browser's upgrade carried it and the backend registered ${user}; the page saw the socket open and showed the pushed notification`,
+        { figure: `page ${load.protocol}, socket ${socketProtocol}`, evidence: seen },
       );
     }),
   [
     { proxy: 'nginx', scenario: 'cookie-blanked', symptom: /registered no user.*Cookie on the browser's upgrade: \(none\).*closed with 1008/ },
     // The browser trusts only this run's certificate: a proxy serving another one must fail the check.
     { proxy: 'nginx', scenario: 'snakeoil-certificate', symptom: /ERR_CERT_AUTHORITY_INVALID/ },
+    // HAProxy offers h2 and lets browsers tunnel WebSockets over it unless told not to.
+    { proxy: 'haproxy', scenario: 'websocket-over-h2', symptom: /WebSocket went over HTTP\/2.*h2-workaround-bogus-websocket-clients/ },
   ],
 );
