@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { edgeChainsSelected, edgeConfigFile, type EdgeMode } from '../fixtures/edge/chain.ts';
 import { edgeStarter } from '../fixtures/edge/edge-starter.ts';
 import { edgeColumn, recordEdgeVerdicts } from '../fixtures/edge/record.ts';
-import { checkKeepalive, type IdleLimit } from '../fixtures/timeouts/keepalive-check.ts';
+import { checkKeepalive, KEEPALIVE_SCALE, type IdleLimit } from '../fixtures/timeouts/keepalive-check.ts';
 
 /** Cloudflare closes a WebSocket idle for 100 s; the edge stand-in does the same (read_timeout 100s). */
 const EDGE_LIMIT: IdleLimit = { nominalMs: 100_000, owner: "the edge's" };
@@ -13,7 +13,7 @@ async function keepaliveThroughEdge(mode: EdgeMode) {
   return { result, chain: starter.chains[0] };
 }
 
-describe.runIf(edgeChainsSelected())("keepalive through the CDN edge's idle limit (time-scaled 1:60)", () => {
+describe.runIf(edgeChainsSelected())(`keepalive through the CDN edge's idle limit (time-scaled 1:${KEEPALIVE_SCALE})`, () => {
   test("\"Full (strict)\": the backend's pings keep a silent socket open past the edge's 100 s limit; without them it drops there", async () => {
     const { result, chain } = await keepaliveThroughEdge('full-strict');
     if (chain) recordEdgeVerdicts(edgeColumn('full-strict'), null, chain, { keepalive: result });
