@@ -1,0 +1,102 @@
+// `npm run soak -- N`: the checks phase of `npm test` (every check and control, not the catalog)
+// N times in a row, images cached. Prints, per test, how many runs it failed, the wall time of each
+// run, the scheduling noise a process beside the suite saw (timer lateness), and how often
+// Chromium reported a network change. Exits 1 if any run failed. A flake is a bug: find its cause.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+
+const runs = Number(process.argv[2] ?? '10');
+if (!Number.isInteger(runs) || runs < 1 || runs > 100) {
+  console.error(`usage: npm run soak -- N   (N: runs, 1 to 100; got "${process.argv[2]}")`);
+  process.exit(2);
+}
+
+interface VitestJson {
+  testResults: Array<{ name: string; status: string; message?: string; assertionResults: Array<{ fullName: string; status: string }> }>;
+}
+
+/** Timer lateness beside the suite: how late a 20 ms timer fires, in ms (what a check's own timers suffer too). */
+function watchNoise() {
+  const late: number[] = [];
+  let expected = performance.now() + 20;
+  const timer = setInterval(() => {
+    const now = performance.now();
+    late.push(Math.max(0, now - expected));
+    expected = now + 20;
+  }, 20);
+  return () => {
+    clearInterval(timer);
+    const sorted = late.sort((a, b) => a - b);
+    const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
+    return { p50: at(0.5), p99: at(0.99), max: sorted.at(-1) ?? 0 };
+  };
+}
+
+function networkChangesSeenByChromium(): number {
+  const dir = join('reports', 'failures');
+  if (!existsSync(dir)) return 0;
+  let count = 0;
+  for (const entry of readdirSync(dir)) {
+    const log = join(dir, entry, 'browser-console.log');
+    if (existsSync(log)) count += (readFileSync(log, 'utf8').match(/ERR_NETWORK_CHANGED/g) ?? []).length;
+  }
+  return count;
+}
+
+function runOnce(jsonFile: string): Promise<number> {
+  return new Promise((resolve) => {
+    const child = spawn('npx', ['vitest', 'run', '--project', 'checks', '--project', 'meta', '--project', 'timing', '--reporter=dot', '--reporter=json', `--outputFile.json=${jsonFile}`], {
+      stdio: ['ignore', 'inherit', 'inherit'],
+      env: { ...process.env, CI: 'true' },
+    });
+    child.on('close', (code) => resolve(code ?? 1));
+  });
+}
+
+const failures = new Map<string, number>();
+const rows: string[] = [];
+let failedRuns = 0;
+const dir = mkdtempSync(join(tmpdir(), 'wspc-soak-'));
+for (let i = 1; i <= runs; i++) {
+  console.error(`[soak] run ${i} of ${runs}`);
+  const jsonFile = join(dir, `run-${i}.json`);
+  const noise = watchNoise();
+  const started = performance.now();
+  const code = await runOnce(jsonFile);
+  const wall = (performance.now() - started) / 1000;
+  const lateness = noise();
+  let failedHere = 0;
+  let total = 0;
+  if (existsSync(jsonFile)) {
+    const report = JSON.parse(readFileSync(jsonFile, 'utf8')) as VitestJson;
+    for (const file of report.testResults) {
+      if (file.assertionResults.length === 0 && file.status === 'failed') {
+        failures.set(`${file.name} (file failed: ${file.message?.split('\n')[0] ?? ''})`, (failures.get(file.name) ?? 0) + 1);
+        failedHere++;
+      }
+      for (const test of file.assertionResults) {
+        total++;
+        if (test.status === 'failed') {
+          failures.set(test.fullName, (failures.get(test.fullName) ?? 0) + 1);
+          failedHere++;
+        }
+      }
+    }
+  }
+  if (code !== 0 || failedHere > 0) failedRuns++;
+  const changes = networkChangesSeenByChromium();
+  rows.push(
+    `| ${i} | ${code === 0 && failedHere === 0 ? 'green' : `red (exit ${code})`} | ${total - failedHere}/${total} | ${wall.toFixed(1)} s | ${lateness.p50.toFixed(1)} / ${lateness.p99.toFixed(1)} / ${lateness.max.toFixed(0)} ms | ${changes} |`,
+  );
+}
+
+console.log(`\n## Soak: ${runs} run(s) of the checks phase, ${runs - failedRuns} green\n`);
+console.log('| run | verdict | tests passed | wall | timer lateness p50 / p99 / max | ERR_NETWORK_CHANGED in Chromium |');
+console.log('| --- | --- | --- | --- | --- | --- |');
+for (const row of rows) console.log(row);
+console.log(failures.size === 0 ? '\nNo test failed in any run.' : '\n| test | runs failed |\n| --- | --- |');
+for (const [name, count] of [...failures].sort((a, b) => b[1] - a[1])) console.log(`| ${name} | ${count} of ${runs} |`);
+process.exit(failedRuns > 0 ? 1 : 0);
