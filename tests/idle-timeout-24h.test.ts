@@ -10,6 +10,8 @@ defineCheck(
   [
     // nginx's 60 s default, measured to within 10 %: proves an unset timeout is written in scaled.
     { proxy: 'nginx', scenario: 'no-timeouts', symptom: new RegExp(`closed after (5[4-9]|6[0-6])(\\.\\d+)? s .*${section}`) },
+    // A regex /ws location without timeouts: nginx's 60 s, which a line-based parser once missed.
+    { proxy: 'nginx', scenario: 'regex-location-no-timeout', symptom: new RegExp(`closed after (5[4-9]|6[0-6])(\\.\\d+)? s .*${section}`) },
     // Without `timeout tunnel` an upgraded connection falls back to timeout client/server (60 s).
     { proxy: 'haproxy', scenario: 'no-timeout-tunnel', symptom: new RegExp(`closed after (5[4-9]|6[0-6])(\\.\\d+)? s .*${section}`) },
     { proxy: 'apache', scenario: 'timeout-5s', symptom: new RegExp(`closed after (4\\.[5-9]\\d*|5(\\.[0-4]\\d*)?) s .*${section}`) },

@@ -73,3 +73,45 @@ describe('timeout scaling: every timeout that bounds an idle WebSocket is scaled
     expect(() => parseScale('fast', 'WSPC_TIME_SCALE')).toThrow(/not a time scale/);
   });
 });
+
+/** The shipped nginx config with its /ws location rewritten by `edit`, rendered at 1:1000. */
+function nginxWith(edit: (config: string) => string) {
+  const config = edit(readFileSync(join(repoRoot, 'proxies/nginx/inspect360.conf'), 'utf8'));
+  return renderConfig(proxyNamed('nginx'), config, { backendHost: 'h', backendPort: 5000, certs: lab().certs, timeouts: { scale: 1000 } });
+}
+
+describe('nginx timeouts in every kind of block: each is scaled, and the one nginx applies to /ws is reported', () => {
+  const noWsTimeouts = (config: string) => config.replace(/^\s*proxy_(read|send)_timeout 86400s;.*$/gm, '');
+
+  test('a regex location (~) for /ws without timeouts runs on the 60 s default, written in scaled', () => {
+    const rendered = nginxWith((c) => noWsTimeouts(c).replace('location /ws {', 'location ~ ^/ws {'));
+    expect(rendered.idle).toMatchObject({ configuredIdleMs: 60_000, renderedIdleMs: 60 });
+    expect(rendered.text).toMatch(/^proxy_read_timeout 60ms;/m);
+  });
+
+  test('a regex location wins over a matching prefix location, as nginx picks it', () => {
+    const rendered = nginxWith((c) => c.replace('location /ws {', 'location ~* ^/WS {').replace('location / {', 'location / {\n        proxy_read_timeout 1h;'));
+    expect(rendered.idle?.configuredIdleMs).toBe(86_400_000);
+  });
+
+  test('^~ stops the regex search; = is exact', () => {
+    const prefix = nginxWith((c) => c.replace('location /ws {', 'location ^~ /ws {').replace('location / {', 'location ~ ^/w {\n        proxy_read_timeout 1h;\n    }\n    location / {'));
+    expect(prefix.idle?.configuredIdleMs).toBe(86_400_000);
+    const regexWins = nginxWith((c) => c.replace('location / {', 'location ~ ^/w {\n        proxy_read_timeout 1h;\n    }\n    location / {'));
+    expect(regexWins.idle?.configuredIdleMs).toBe(3_600_000);
+  });
+
+  test('if blocks and named locations keep the block structure; a server-level value is inherited', () => {
+    const rendered = nginxWith((c) =>
+      noWsTimeouts(c)
+        .replace('location /ws {', 'location @fallback {\n        proxy_read_timeout 2h;\n    }\n    location /ws {\n        if ($http_upgrade = "") { return 426; }')
+        .replace('ssl_protocols TLSv1.2 TLSv1.3;', 'ssl_protocols TLSv1.2 TLSv1.3;\n    proxy_read_timeout 30m;'),
+    );
+    expect(rendered.idle).toMatchObject({ configuredIdleMs: 1_800_000, renderedIdleMs: 1800 });
+    expect(rendered.text).toMatch(/proxy_read_timeout 7200ms;/);
+  });
+
+  test('an unbalanced block stops the run with its line, instead of scaling a guess', () => {
+    expect(() => nginxWith((c) => c.replace('location /ws {', 'location /ws {{'))).toThrow(/line \d+: .*cannot scale/);
+  });
+});
