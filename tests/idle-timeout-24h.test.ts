@@ -14,6 +14,8 @@ defineCheck(
     { proxy: 'nginx', scenario: 'regex-location-no-timeout', symptom: new RegExp(`closed after (5[4-9]|6[0-6])(\\.\\d+)? s .*${section}`) },
     // Without `timeout tunnel` an upgraded connection falls back to timeout client/server (60 s).
     { proxy: 'haproxy', scenario: 'no-timeout-tunnel', symptom: new RegExp(`closed after (5[4-9]|6[0-6])(\\.\\d+)? s .*${section}`) },
+    // `timeout tunnel 24h` on the pages' backend only; the /ws backend falls back to client/server.
+    { proxy: 'haproxy', scenario: 'tunnel-timeout-on-other-backend', symptom: new RegExp(`closed after (5[4-9]|6[0-6])(\\.\\d+)? s .*${section}`) },
     { proxy: 'apache', scenario: 'timeout-5s', symptom: new RegExp(`closed after (4\\.[5-9]\\d*|5(\\.[0-4]\\d*)?) s .*${section}`) },
   ],
   { concurrent: true },

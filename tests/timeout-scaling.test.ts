@@ -115,3 +115,19 @@ describe('nginx timeouts in every kind of block: each is scaled, and the one ngi
     expect(() => nginxWith((c) => c.replace('location /ws {', 'location /ws {{'))).toThrow(/line \d+: .*cannot scale/);
   });
 });
+
+describe('HAProxy timeouts per section: every client, server and tunnel timeout is scaled', () => {
+  test('a tunnel timeout on another backend leaves the WebSocket backend on client/server (60 s), scaled', () => {
+    const rendered = render('haproxy', 'proxies/haproxy/scenarios/tunnel-timeout-on-other-backend.cfg', DEFAULT_TIME_SCALE);
+    expect(rendered.text).toMatch(/timeout client 1000ms/);
+    expect(rendered.text).toMatch(/timeout server 1000ms/);
+    expect(rendered.text).toMatch(/timeout tunnel 8640ms/);
+    expect(rendered.idle?.configuredIdleMs).toBe(60_000);
+  });
+
+  test('the shipped config: the defaults tunnel timeout governs; client/server are scaled with a 1 s floor', () => {
+    const rendered = render('haproxy', 'proxies/haproxy/haproxy.cfg', DEFAULT_TIME_SCALE);
+    expect(rendered.idle).toMatchObject({ configuredIdleMs: 86_400_000, renderedIdleMs: 8640 });
+    expect(rendered.text).toMatch(/timeout client 1000ms/);
+  });
+});
