@@ -16,6 +16,8 @@ defineCheck(
     { proxy: 'haproxy', scenario: 'no-timeout-tunnel', symptom: new RegExp(`closed after (5[4-9]|6[0-6])(\\.\\d+)? s .*${section}`) },
     // `timeout tunnel 24h` on the pages' backend only; the /ws backend falls back to client/server.
     { proxy: 'haproxy', scenario: 'tunnel-timeout-on-other-backend', symptom: new RegExp(`closed after (5[4-9]|6[0-6])(\\.\\d+)? s .*${section}`) },
+    // ProxyTimeout 86400, but the WebSocket worker's own ProxySet timeout=3600 governs.
+    { proxy: 'apache', scenario: 'worker-timeout-1h', symptom: new RegExp(`closed after (5[4-9]|6[0-6])(\\.\\d+)? min .*${section}`) },
     { proxy: 'apache', scenario: 'timeout-5s', symptom: new RegExp(`closed after (4\\.[5-9]\\d*|5(\\.[0-4]\\d*)?) s .*${section}`) },
   ],
   { concurrent: true },

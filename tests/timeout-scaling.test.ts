@@ -131,3 +131,12 @@ describe('HAProxy timeouts per section: every client, server and tunnel timeout 
     expect(rendered.text).toMatch(/timeout client 1000ms/);
   });
 });
+
+describe('Apache worker timeouts: ProxySet timeout= on the WebSocket worker governs, and is scaled', () => {
+  test('<Proxy ws://...> is pointed at the test backend and its ProxySet timeout= scaled; it sets the idle value', () => {
+    const rendered = render('apache', 'proxies/apache/scenarios/worker-timeout-1h.conf', DEFAULT_TIME_SCALE);
+    expect(rendered.text).toMatch(/<Proxy "ws:\/\/host\.docker\.internal:5000\/ws">/);
+    expect(rendered.text).toMatch(/ProxySet timeout=1\b/);
+    expect(rendered.idle?.configuredIdleMs).toBe(3_600_000);
+  });
+});
