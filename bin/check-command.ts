@@ -33,6 +33,7 @@ export async function checkCommand(argv: string[]): Promise<number> {
         'time-scale': { type: 'string' },
         json: { type: 'string' },
         markdown: { type: 'string' },
+        'strict-backend': { type: 'boolean', default: false },
       },
     }).values;
   } catch (error) {
@@ -73,6 +74,7 @@ export async function checkCommand(argv: string[]): Promise<number> {
     WSPC_APP_PORT: String(appPort),
     WSPC_REPORTS_DIR: reports,
     ...(args['time-scale'] ? { WSPC_TIME_SCALE: args['time-scale'] } : {}),
+    ...(args['strict-backend'] ? { WSPC_BACKEND: 'strict' } : {}),
   });
 
   const setupError = join(reports, 'setup-error.json');
