@@ -18,6 +18,7 @@ defineCheck(
     { proxy: 'haproxy', scenario: 'tunnel-timeout-on-other-backend', symptom: new RegExp(`closed after (5[4-9]|6[0-6])(\\.\\d+)? s .*${section}`) },
     // ProxyTimeout 86400, but the WebSocket worker's own ProxySet timeout=3600 governs.
     { proxy: 'apache', scenario: 'worker-timeout-1h', symptom: new RegExp(`closed after (5[4-9]|6[0-6])(\\.\\d+)? min .*${section}`) },
+    { proxy: 'caddy', scenario: 'read-timeout-5m', symptom: new RegExp(`closed after (4\\.[5-9]\\d*|5(\\.[0-4]\\d*)?) min .*${section}`) },
     { proxy: 'apache', scenario: 'timeout-5s', symptom: new RegExp(`closed after (4\\.[5-9]\\d*|5(\\.[0-4]\\d*)?) s .*${section}`) },
   ],
   { concurrent: true },
