@@ -53,6 +53,14 @@ if (lab().controls) {
         expect(result.code, result.stderr.slice(-2000)).toBe(0);
       }, RUN_TIMEOUT_MS);
     }
+    if (selected.has('caddy')) {
+      test('a customer Caddy config with no idle limit and no X-Real-IP (nothing the guide asks is missing): exit 0', async () => {
+        const result = await wspc('caddy', 'fixtures/customer-configs/caddy-no-idle-limit.Caddyfile');
+        expect(result.failed, result.stdout).toEqual([]);
+        expect(result.code, result.stderr.slice(-2000)).toBe(0);
+        expect(result.stdout).toMatch(/keepalive \| pass \(no idle limit\)/);
+      }, RUN_TIMEOUT_MS);
+    }
     // IIS web.configs are validated as files, whatever proxies run.
     for (const entry of readCatalog().filter((e) => selected.has(e.proxy) || e.proxy === 'iis')) {
       test(`${entry.file}: exit ${entry.exit}${entry.fails.length ? `, fails ${entry.fails.join(', ')}` : ''}`, async () => {
