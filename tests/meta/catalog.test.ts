@@ -53,6 +53,15 @@ if (lab().controls) {
         expect(result.code, result.stderr.slice(-2000)).toBe(0);
       }, RUN_TIMEOUT_MS);
     }
+    if (selected.has('nginx')) {
+      test("a customer's certbot-managed nginx site (certbot's options include, ssl_dhparam, OCSP stapling): exit 0", async () => {
+        const result = await wspc('nginx', 'fixtures/customer-configs/nginx-certbot.conf');
+        expect(result.failed, result.stdout).toEqual([]);
+        expect(result.code, result.stderr.slice(-2000)).toBe(0);
+        expect(result.stderr).toMatch(/options-ssl-nginx\.conf placed with certbot's/);
+        expect(result.stderr).toMatch(/Diffie-Hellman parameters .* placed at \/etc\/letsencrypt\/ssl-dhparams\.pem/);
+      }, RUN_TIMEOUT_MS);
+    }
     if (selected.has('caddy')) {
       test('a customer Caddy config with no idle limit and no X-Real-IP (nothing the guide asks is missing): exit 0', async () => {
         const result = await wspc('caddy', 'fixtures/customer-configs/caddy-no-idle-limit.Caddyfile');
