@@ -34,6 +34,7 @@ export async function checkCommand(argv: string[]): Promise<number> {
         json: { type: 'string' },
         markdown: { type: 'string' },
         'strict-backend': { type: 'boolean', default: false },
+        set: { type: 'string', multiple: true, default: [] },
       },
     }).values;
   } catch (error) {
@@ -54,11 +55,17 @@ export async function checkCommand(argv: string[]): Promise<number> {
   const appPort = Number(args['backend-port']);
   if (!Number.isInteger(appPort) || appPort < 1 || appPort > 65535) return fail(BAD_INPUT, `--backend-port must be a port number (got "${args['backend-port']}")`);
   if (!args.path.startsWith('/')) return fail(BAD_INPUT, `--path must start with / (got "${args.path}")`);
+  const placeholders: Record<string, string> = {};
+  for (const pair of args.set) {
+    const at = pair.indexOf('=');
+    if (at < 1) return fail(BAD_INPUT, `--set takes NAME=VALUE (got "${pair}")`);
+    placeholders[pair.slice(0, at)] = pair.slice(at + 1);
+  }
   if (!definition) return checkWebConfig(args.config, config, appPort, { json: args.json, markdown: args.markdown });
 
   // Adapt once up front: a config that cannot be adapted is bad input, reported before Docker starts.
   try {
-    const preview = renderConfig(definition, config, { backendHost: 'backend', backendPort: 1, certs: {} as RunCertificates, appPort, file: args.config });
+    const preview = renderConfig(definition, config, { backendHost: 'backend', backendPort: 1, certs: {} as RunCertificates, appPort, file: args.config, placeholders });
     const listed = preview.changes.map((c) => `  line ${c.line}: ${c.before || c.after}  (${c.why})`).join('\n');
     process.stderr.write(`wspc: adapting ${args.config} for the test run (the full list is in the report):\n${listed}\n`);
   } catch (error) {
@@ -75,6 +82,7 @@ export async function checkCommand(argv: string[]): Promise<number> {
     WSPC_REPORTS_DIR: reports,
     ...(args['time-scale'] ? { WSPC_TIME_SCALE: args['time-scale'] } : {}),
     ...(args['strict-backend'] ? { WSPC_BACKEND: 'strict' } : {}),
+    ...(args.set.length > 0 ? { WSPC_SET: JSON.stringify(placeholders) } : {}),
   });
 
   const setupError = join(reports, 'setup-error.json');

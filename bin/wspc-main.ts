@@ -12,6 +12,8 @@ Options:
   --time-scale N       time scale for timeout checks (default 10000: 24 h runs as 8.64 s)
   --json FILE          write the checklist as JSON (same shape as reports/checklist.json)
   --markdown FILE      write the checklist as Markdown
+  --set NAME=VALUE     fill a placeholder the config leaves open (\${BACKEND}, <server IP>, GOTIFY_PORT);
+                       repeat for each; a config with open placeholders stops with exit 2 naming all
   --strict-backend     a backend that follows RFC 9110 section 7.8 (ignores Upgrade on HTTP/1.0)
                        instead of one like Inspect360's Node backend (accepts it); WSPC_BACKEND=strict
 

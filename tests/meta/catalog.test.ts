@@ -40,6 +40,13 @@ const customerConfigs: Array<{ proxy: string; file: string; what: string; args?:
     what: "certbot-managed site (certbot's options include, ssl_dhparam, OCSP stapling)",
     shows: [/options-ssl-nginx\.conf placed with certbot's/, /Diffie-Hellman parameters .* placed at \/etc\/letsencrypt\/ssl-dhparams\.pem/],
   },
+  {
+    proxy: 'nginx',
+    file: 'fixtures/customer-configs/nginx-template.conf',
+    what: 'a template with its placeholders filled by --set',
+    args: ['--set', 'your domain=portal.inspect360.ai', '--set', 'BACKEND=localhost:5000', '--set', 'APP_PORT=5000'],
+    shows: [/\$\{BACKEND\} filled in with --set BACKEND=localhost:5000/],
+  },
   { proxy: 'nginx', file: 'fixtures/customer-configs/nginx-whole-nginx.conf', what: 'a whole nginx.conf (events and http blocks)' },
   { proxy: 'apache', file: 'fixtures/customer-configs/apache-listen.conf', what: 'a vhost file with its own Listen 80 / Listen 443', shows: [/Listen 443 https {2}\(the image's ports\.conf already listens on 443\)/] },
   {
@@ -73,6 +80,12 @@ if (lab().controls) {
         for (const shown of customer.shows ?? []) expect(`${result.stderr}\n${result.stdout}`).toMatch(shown);
       }, RUN_TIMEOUT_MS);
     }
+    test('a customer template with placeholders left open: exit 2, every one named in one message, before Docker starts', async () => {
+      const result = await wspc('nginx', 'fixtures/customer-configs/nginx-template.conf');
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(/3 value\(s\) left to fill in: <your domain> \(line 13\), \$\{BACKEND\} \(line 28\), APP_PORT \(line 50\)/);
+      expect(result.stderr).toMatch(/--set 'your domain=\.\.\.' --set 'BACKEND=\.\.\.' --set 'APP_PORT=\.\.\.'/);
+    });
     // IIS web.configs are validated as files, whatever proxies run.
     for (const entry of readCatalog().filter((e) => selected.has(e.proxy) || e.proxy === 'iis')) {
       test(`${entry.file}: exit ${entry.exit}${entry.fails.length ? `, fails ${entry.fails.join(', ')}` : ''}`, async () => {
