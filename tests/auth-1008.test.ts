@@ -1,10 +1,13 @@
 import { probeUpgrade } from '../fixtures/clients/probe.ts';
 import { defineCheck, outcome } from '../fixtures/harness.ts';
 
+/** The backend closes an unauthenticated socket at once; this only bounds a wait that ends at the close. */
+const CLOSE_WITHIN_MS = 5000;
+
 defineCheck(
   'auth-1008',
   async (target) => {
-    const { closeCode, clientSaw, seen } = await probeUpgrade(target);
+    const { closeCode, clientSaw, seen } = await probeUpgrade(target, undefined, false, undefined, CLOSE_WITHIN_MS);
     if (closeCode !== 1008) return outcome.fail(`without a session the client saw: ${clientSaw}, not close code 1008`, { evidence: seen });
     return outcome.pass('without a session the socket closed with 1008 (Authentication required)', { evidence: seen });
   },
