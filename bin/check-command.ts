@@ -9,6 +9,7 @@ import { repoRoot } from '../fixtures/lab/paths.ts';
 import { AdaptationError } from '../fixtures/proxies/adapt.ts';
 import { proxies } from '../fixtures/proxies/index.ts';
 import { renderConfig } from '../fixtures/proxies/render.ts';
+import { SETUP_ADVICE } from '../fixtures/runtime/types.ts';
 import type { ChecklistJson } from '../fixtures/report/checklist-report.ts';
 import { describeDiagnosis } from '../fixtures/diagnosis/diagnose.ts';
 import { checkWebConfig } from './iis-command.ts';
@@ -88,7 +89,7 @@ export async function checkCommand(argv: string[]): Promise<number> {
   const setupError = join(reports, 'setup-error.json');
   if (existsSync(setupError)) {
     const { badInput, message } = JSON.parse(readFileSync(setupError, 'utf8')) as { badInput: boolean; message: string };
-    return fail(badInput ? BAD_INPUT : ENVIRONMENT, message);
+    return fail(badInput ? BAD_INPUT : ENVIRONMENT, badInput ? `${message}\nWhat to do: ${SETUP_ADVICE}` : message);
   }
   const jsonFile = join(reports, 'checklist.json');
   if (!existsSync(jsonFile)) return fail(ENVIRONMENT, `the suite stopped (exit ${exit}) without a report; see its output above`);
