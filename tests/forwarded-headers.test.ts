@@ -26,7 +26,10 @@ defineCheck(
     // nginx's $host gives; never another host or another port (the backend's 5000).
     const hosts = [target.serverName, `${target.serverName}:${target.httpsPort}`];
     if (!hosts.includes(host)) problems.push(`Host is "${host || '(none)'}", not ${hosts.join(' or ')}`);
-    if (proto !== 'https') problems.push(`X-Forwarded-Proto is ${proto ?? '(none)'}, not https${proto === 'http' ? ' (the value the client forged was passed on)' : ''}`);
+    const why = target.tlsInFront
+      ? ' (the load balancer in front sent https; the config replaced it, e.g. with $scheme, which is http behind a load balancer)'
+      : ' (the value the client forged was passed on, or the config set http)';
+    if (proto !== 'https') problems.push(`X-Forwarded-Proto is ${proto ?? '(none)'}, not https${proto === 'http' ? why : ''}`);
     if (!client || !isIP(client)) problems.push(`X-Forwarded-For is ${forwardedFor ?? '(none)'}, not the client's address`);
     else if (client === FORGED) problems.push(`X-Forwarded-For ends with ${FORGED}, the address the client forged: the proxy trusted the client's X-Forwarded-For instead of appending the peer it saw`);
     else if (client === seen.remoteAddress) problems.push(`X-Forwarded-For names the proxy itself (${client}), not the client`);
@@ -40,7 +43,8 @@ defineCheck(
     return outcome.pass(`backend saw ${summary}${note}`, { evidence: seen });
   },
   [
-    { proxy: 'nginx', scenario: 'no-forwarded-proto', symptom: /X-Forwarded-Proto is http, not https \(the value the client forged was passed on\)/ },
+    { proxy: 'nginx', scenario: 'no-forwarded-proto', symptom: /X-Forwarded-Proto is http, not https \(the value the client forged was passed on/ },
+    { proxy: 'nginx', scenario: 'behind-lb-scheme', symptom: /X-Forwarded-Proto is http, not https \(the load balancer in front sent https; the config replaced it, e\.g\. with \$scheme/ },
     { proxy: 'apache', scenario: 'no-preserve-host', symptom: /Host is "host\.docker\.internal/ },
     { proxy: 'nginx', scenario: 'real-ip-from-anywhere', symptom: /X-Forwarded-For ends with 203\.0\.113\.66, the address the client forged.*X-Real-IP is 203\.0\.113\.66/ },
     { proxy: 'haproxy', scenario: 'forwardfor-if-none', symptom: /X-Forwarded-For ends with 203\.0\.113\.66, the address the client forged/ },

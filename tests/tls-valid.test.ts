@@ -19,6 +19,14 @@ defineCheck(
     const other = await (otherAuthority ??= generateRunCertificates(['unrelated.example']));
     const stranger = await tlsHandshake(target, other.caPem);
     if (stranger.verified) return outcome.fail('a client trusting an unrelated CA accepted the certificate: verification proves nothing');
+    if (target.tlsInFront) {
+      // The certificate clients see is the load balancer's, not this config's: checked here only
+      // as the suite's stand-in; the real one is checked against the live site.
+      return outcome.pass(
+        `TLS ends in front of this config (plain HTTP on port ${target.tlsInFront.port}): the suite's terminator served ${trusted.protocol} for ${target.serverName}; the customer's own certificate lives on their load balancer or CDN`,
+        { figure: 'TLS in front' },
+      );
+    }
     return outcome.pass(`${trusted.protocol} certificate for ${target.serverName} verified against the run CA; refused under another CA`, {
       figure: trusted.protocol,
     });

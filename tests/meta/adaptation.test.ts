@@ -5,7 +5,7 @@ import type { RunCertificates } from '../../fixtures/certs.ts';
 import { repoRoot } from '../../fixtures/lab/paths.ts';
 import { AdaptationError } from '../../fixtures/proxies/adapt.ts';
 import { proxies } from '../../fixtures/proxies/index.ts';
-import { renderConfig, type RenderOptions } from '../../fixtures/proxies/render.ts';
+import { plainPortOf, renderConfig, type RenderOptions } from '../../fixtures/proxies/render.ts';
 
 const certs = { fullchainPem: 'CHAIN\n', keyPem: 'KEY\n' } as RunCertificates;
 const options: RenderOptions = { backendHost: 'host.docker.internal', backendPort: 41234, certs };
@@ -27,8 +27,11 @@ describe('adaptation: a config runs as written, except for the backend address',
       const original = shipped(name).split('\n');
       const rendered = render(name, shipped(name));
       const differing = rendered.text.split('\n').flatMap((line, i) => (line === original[i] ? [] : [i + 1]));
-      expect(differing).toEqual(rendered.changes.map((c) => c.line));
-      expect(rendered.changes.every((c) => c.after.includes('host.docker.internal:41234'))).toBe(true);
+      // Edits change their line; the other entries list files placed at the paths a line names.
+      const edits = rendered.changes.filter((c) => c.before !== c.after);
+      expect(differing).toEqual(edits.map((c) => c.line));
+      expect(edits.every((c) => c.after.includes('host.docker.internal:41234'))).toBe(true);
+      expect(rendered.changes.filter((c) => c.before === c.after).every((c) => /placed at/.test(c.why))).toBe(true);
       // The run's certificate goes exactly where the config looks for it.
       expect(rendered.files.length).toBeGreaterThan(0);
       for (const file of rendered.files) expect(shipped(name)).toContain(file.target);
@@ -38,7 +41,7 @@ describe('adaptation: a config runs as written, except for the backend address',
   test('an upstream block on another application port is adapted when told the port', () => {
     const config = readFileSync(join(repoRoot, 'fixtures/customer-configs/nginx-upstream-socket-path.conf'), 'utf8');
     const rendered = render('nginx', config, { appPort: 3000 });
-    expect(rendered.changes).toEqual([expect.objectContaining({ line: 4, after: 'server host.docker.internal:41234;' })]);
+    expect(rendered.changes.filter((c) => c.before !== c.after)).toEqual([expect.objectContaining({ line: 4, after: 'server host.docker.internal:41234;' })]);
     expect(rendered.serverName).toBe('inspect.customer.example');
     expect(rendered.files.map((f) => f.target)).toEqual(['/etc/ssl/customer/inspect.crt', '/etc/ssl/customer/inspect.key']);
   });
@@ -60,11 +63,22 @@ describe('adaptation: a config runs as written, except for the backend address',
     expect(error.message).toContain('customer-ssl.conf');
   });
 
-  test('a plain-HTTP config (TLS terminated by a load balancer) stops, naming the listen line', () => {
-    const config = 'server {\n    listen 80;\n    location /ws { proxy_pass http://localhost:5000; }\n}\n';
-    const error = rejection(() => render('nginx', config));
-    expect(error.line).toBe(2);
-    expect(error.message).toMatch(/plain HTTP only/);
+  test('a plain-HTTP config (TLS terminated by a load balancer) runs behind the suite\'s terminator, and says so', () => {
+    const config = 'server {\n    listen 8080;\n    location /ws { proxy_pass http://localhost:5000; }\n}\n';
+    const rendered = render('nginx', config);
+    expect(rendered.tlsInFront).toEqual({ port: 8080 });
+    expect(rendered.changes.find((c) => c.line === 2)?.why).toMatch(/plain HTTP on port 8080: TLS ends in front/);
+    for (const [line, port] of [['<VirtualHost *:80>', 80], ['    bind *:8081', 8081], [':8082 {', 8082], ['http://portal.inspect360.ai {', 80], ['    listen [::]:80 default_server;', 80]] as const) {
+      expect(plainPortOf(line)).toBe(port);
+    }
+  });
+
+  test("a TLS listener whose certificate lines are missing gets the run's certificate, and says so", () => {
+    const config = shipped('nginx').replace(/^\s*ssl_certificate(_key)? .*$/gm, '    # certificate lines removed by the customer');
+    const rendered = render('nginx', config);
+    expect(rendered.tlsInFront).toBeUndefined();
+    expect(rendered.text).toMatch(/ssl_certificate \/etc\/nginx\/wspc-run-fullchain\.pem;\n\s*ssl_certificate_key \/etc\/nginx\/wspc-run-key\.pem;/);
+    expect(rendered.files.map((f) => f.target)).toContain('/etc/nginx/wspc-run-key.pem');
   });
 
   test("a Caddyfile relying on automatic HTTPS gets the run's certificate, and says so", () => {

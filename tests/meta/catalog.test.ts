@@ -47,6 +47,12 @@ const customerConfigs: Array<{ proxy: string; file: string; what: string; args?:
     args: ['--set', 'your domain=portal.inspect360.ai', '--set', 'BACKEND=localhost:5000', '--set', 'APP_PORT=5000'],
     shows: [/\$\{BACKEND\} filled in with --set BACKEND=localhost:5000/],
   },
+  {
+    proxy: 'nginx',
+    file: 'fixtures/customer-configs/nginx-behind-load-balancer.conf',
+    what: 'plain HTTP on port 80 behind a TLS-terminating load balancer (the suite plays it)',
+    shows: [/plain HTTP on port 80: TLS ends in front of this config/, /tls-valid \| pass \(TLS in front\)/],
+  },
   { proxy: 'nginx', file: 'fixtures/customer-configs/nginx-whole-nginx.conf', what: 'a whole nginx.conf (events and http blocks)' },
   { proxy: 'apache', file: 'fixtures/customer-configs/apache-listen.conf', what: 'a vhost file with its own Listen 80 / Listen 443', shows: [/Listen 443 https {2}\(the image's ports\.conf already listens on 443\)/] },
   {
