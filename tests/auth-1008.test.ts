@@ -7,7 +7,7 @@ const CLOSE_WITHIN_MS = 5000;
 defineCheck(
   'auth-1008',
   async (target) => {
-    const { closeCode, clientSaw, seen } = await probeUpgrade(target, undefined, false, undefined, CLOSE_WITHIN_MS);
+    const { closeCode, clientSaw, seen } = await probeUpgrade(target, undefined, { closeWithinMs: CLOSE_WITHIN_MS });
     if (closeCode !== 1008) return outcome.fail(`without a session the client saw: ${clientSaw}, not close code 1008`, { evidence: seen });
     return outcome.pass('without a session the socket closed with 1008 (Authentication required)', { evidence: seen });
   },

@@ -14,7 +14,7 @@ defineCheck(
   async (target) => {
     const { cookie } = await freshSession(target, 'forwarded-headers');
     // What a client can claim: a forged address (TEST-NET-3, never a real peer) and plain http.
-    const { seen, clientSaw } = await probeUpgrade(target, cookie, false, { 'X-Forwarded-For': FORGED, 'X-Real-IP': FORGED, 'X-Forwarded-Proto': 'http' });
+    const { seen, clientSaw } = await probeUpgrade(target, cookie, { headers: { 'X-Forwarded-For': FORGED, 'X-Real-IP': FORGED, 'X-Forwarded-Proto': 'http' } });
     if (!seen) return outcome.fail(`the request never reached the backend (client: ${clientSaw})`);
     const host = header(seen, 'host') ?? '';
     const proto = header(seen, 'x-forwarded-proto');

@@ -4,7 +4,7 @@ import { describe, expect, test } from 'vitest';
 import { startBackend } from '../fixtures/backend/server.ts';
 import { describeAttempt, openSocket } from '../fixtures/clients/ws-client.ts';
 import { defineCheck, outcome } from '../fixtures/harness.ts';
-import { lab, startScenario, stopTarget } from '../fixtures/lab/lab.ts';
+import { lab, selectedForThisRun, startScenario, stopTarget } from '../fixtures/lab/lab.ts';
 
 defineCheck(
   'http11',
@@ -25,7 +25,8 @@ defineCheck(
 );
 
 // The catalog's http10 entry says what happens with each backend; this runs both.
-describe.runIf(lab().controls && lab().targets.some((t) => t.proxy === 'nginx'))('nginx proxy_http_version 1.0 with each backend', () => {
+const nginxControls = selectedForThisRun(lab().controls && lab().targets.some((t) => t.proxy === 'nginx'), 'the http10 scenario against both backend modes (nginx controls)');
+describe.runIf(nginxControls)('nginx proxy_http_version 1.0 with each backend', () => {
   test("a backend like Inspect360's accepts the upgrade over HTTP/1.0; an RFC 9110 strict one answers 400", async () => {
     const outcomes: Record<string, string> = {};
     for (const mode of ['default', 'strict'] as const) {

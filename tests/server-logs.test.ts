@@ -13,7 +13,7 @@ defineCheck(
   'server-logs',
   async (target) => {
     const { user, cookie } = await freshSession(target, 'logs');
-    const probe = await probeUpgrade(target, cookie, true);
+    const probe = await probeUpgrade(target, cookie, { keepOpen: true });
     const ws = probe.attempt.ws;
     try {
       const logged = probe.seen?.logged ?? [];
