@@ -74,7 +74,8 @@ for (let i = 1; i <= runs; i++) {
     const report = JSON.parse(readFileSync(jsonFile, 'utf8')) as VitestJson;
     for (const file of report.testResults) {
       if (file.assertionResults.length === 0 && file.status === 'failed') {
-        failures.set(`${file.name} (file failed: ${file.message?.split('\n')[0] ?? ''})`, (failures.get(file.name) ?? 0) + 1);
+        const key = `${file.name} (file failed: ${file.message?.split('\n')[0] ?? ''})`;
+        failures.set(key, (failures.get(key) ?? 0) + 1);
         failedHere++;
       }
       for (const test of file.assertionResults) {
