@@ -13,7 +13,7 @@ process.env.TESTCONTAINERS_HOST_OVERRIDE ??= 'localhost';
  */
 export const timingChecks = ['tests/idle-timeout-24h.test.ts', 'tests/keepalive.test.ts', 'tests/edge-keepalive.test.ts', 'tests/no-buffering.test.ts'];
 
-const shared = { testTimeout: 60_000, hookTimeout: 120_000 };
+const shared = { testTimeout: 60_000, hookTimeout: 120_000, isolate: false };
 
 export default defineConfig({
   test: {
@@ -26,9 +26,13 @@ export default defineConfig({
     // `npm test` runs checks, meta and timing; `npm run test:catalog` the catalog (whole `wspc check`
     // runs, which would only add load beside the others); `wspc check` runs checks and timing.
     projects: [
-      { test: { ...shared, name: 'checks', include: ['tests/*.test.ts'], exclude: timingChecks, sequence: { groupOrder: 0 } } },
+      // Every check runs on every column (shipped, catalog, customer-shaped configs), columns at once.
+      { test: { ...shared, name: 'checks', include: ['tests/*.test.ts'], exclude: timingChecks, maxConcurrency: 8, sequence: { groupOrder: 0 } } },
       { test: { ...shared, name: 'meta', include: ['tests/meta/*.test.ts'], exclude: ['tests/meta/catalog.test.ts'], sequence: { groupOrder: 0 } } },
-      { test: { ...shared, name: 'timing', include: timingChecks, sequence: { groupOrder: 1 } } },
+      // Their waits overlap: every column's idle period is waited out at once.
+      // Every column's idle period is waited out at once, all files together; container starts and
+      // timed waits take turns across the run (fixtures/lab/turns.ts).
+      { test: { ...shared, name: 'timing', include: timingChecks, maxConcurrency: 64, sequence: { groupOrder: 1 } } },
       { test: { ...shared, name: 'catalog', include: ['tests/meta/catalog.test.ts'], sequence: { groupOrder: 2 } } },
     ],
   },

@@ -13,6 +13,7 @@ import { SETUP_ADVICE } from '../fixtures/runtime/types.ts';
 import type { ChecklistJson } from '../fixtures/report/checklist-report.ts';
 import { describeDiagnosis } from '../fixtures/diagnosis/diagnose.ts';
 import { checkWebConfig } from './iis-command.ts';
+import type { TargetSetting } from '../fixtures/settings.ts';
 
 const BAD_INPUT = 2;
 const ENVIRONMENT = 3;
@@ -21,14 +22,30 @@ const fail = (code: number, message: string) => {
   return code;
 };
 
+/**
+ * `--proxy` names the proxy of the `--config`s after it: `--proxy nginx --config a --config b
+ * --proxy caddy --config c` checks three configs as three columns of one run.
+ */
+function pairConfigs(tokens: Array<{ kind: string; name?: string; value?: string }>): Array<{ proxy: string | undefined; config: string }> {
+  let proxy: string | undefined;
+  const pairs: Array<{ proxy: string | undefined; config: string }> = [];
+  for (const token of tokens) {
+    if (token.kind !== 'option') continue;
+    if (token.name === 'proxy') proxy = token.value;
+    if (token.name === 'config') pairs.push({ proxy, config: token.value! });
+  }
+  return pairs;
+}
+
 export async function checkCommand(argv: string[]): Promise<number> {
-  let args;
+  let parsed;
   try {
-    args = parseArgs({
+    parsed = parseArgs({
       args: argv,
+      tokens: true,
       options: {
-        proxy: { type: 'string' },
-        config: { type: 'string' },
+        proxy: { type: 'string', multiple: true },
+        config: { type: 'string', multiple: true },
         path: { type: 'string', default: '/ws' },
         'backend-port': { type: 'string', default: '5000' },
         'time-scale': { type: 'string' },
@@ -37,21 +54,25 @@ export async function checkCommand(argv: string[]): Promise<number> {
         'strict-backend': { type: 'boolean', default: false },
         set: { type: 'string', multiple: true, default: [] },
       },
-    }).values;
+    });
   } catch (error) {
     return fail(BAD_INPUT, (error as Error).message);
   }
-  const definition = args.proxy ? proxies[args.proxy] : undefined;
-  if (!definition && args.proxy !== 'iis') {
-    return fail(BAD_INPUT, `--proxy must be one of ${[...Object.keys(proxies), 'iis'].join(', ')}${args.proxy ? ` (got "${args.proxy}")` : ''}`);
+  const args = parsed.values;
+  const pairs = pairConfigs(parsed.tokens ?? []);
+  if (pairs.length === 0) return fail(BAD_INPUT, '--config PATH is required');
+  for (const { proxy } of pairs) {
+    if (!proxy || (!proxies[proxy] && proxy !== 'iis')) {
+      return fail(BAD_INPUT, `--proxy (before each --config) must be one of ${[...Object.keys(proxies), 'iis'].join(', ')}${proxy ? ` (got "${proxy}")` : ''}`);
+    }
   }
-  if (!args.config) return fail(BAD_INPUT, '--config PATH is required');
-  const configPath = resolve(args.config);
-  let config: string;
-  try {
-    config = readFileSync(configPath, 'utf8');
-  } catch (error) {
-    return fail(BAD_INPUT, `cannot read ${args.config}: ${(error as Error).message}`);
+  const configs: Array<{ proxy: string; config: string; text: string }> = [];
+  for (const { proxy, config } of pairs) {
+    try {
+      configs.push({ proxy: proxy!, config, text: readFileSync(resolve(config), 'utf8') });
+    } catch (error) {
+      return fail(BAD_INPUT, `cannot read ${config}: ${(error as Error).message}`);
+    }
   }
   const appPort = Number(args['backend-port']);
   if (!Number.isInteger(appPort) || appPort < 1 || appPort > 65535) return fail(BAD_INPUT, `--backend-port must be a port number (got "${args['backend-port']}")`);
@@ -62,28 +83,30 @@ export async function checkCommand(argv: string[]): Promise<number> {
     if (at < 1) return fail(BAD_INPUT, `--set takes NAME=VALUE (got "${pair}")`);
     placeholders[pair.slice(0, at)] = pair.slice(at + 1);
   }
-  if (!definition) return checkWebConfig(args.config, config, appPort, { json: args.json, markdown: args.markdown });
+  if (configs.some((c) => c.proxy === 'iis')) {
+    if (configs.length > 1) return fail(BAD_INPUT, 'an IIS web.config is validated as a file: check it on its own (one --proxy iis --config PATH)');
+    return checkWebConfig(configs[0]!.config, configs[0]!.text, appPort, { json: args.json, markdown: args.markdown });
+  }
 
-  // Adapt once up front: a config that cannot be adapted is bad input, reported before Docker starts.
-  try {
-    const preview = renderConfig(definition, config, { backendHost: 'backend', backendPort: 1, certs: {} as RunCertificates, appPort, file: args.config, placeholders });
-    const listed = preview.changes.map((c) => `  line ${c.line}: ${c.before || c.after}  (${c.why})`).join('\n');
-    process.stderr.write(`wspc: adapting ${args.config} for the test run (the full list is in the report):\n${listed}\n`);
-  } catch (error) {
-    if (error instanceof AdaptationError) return fail(BAD_INPUT, `cannot adapt the config: ${error.message}`);
-    throw error;
+  // Adapt each up front: a config that cannot be adapted is bad input, reported before Docker starts.
+  for (const { proxy, config, text } of configs) {
+    try {
+      const preview = renderConfig(proxies[proxy]!, text, { backendHost: 'backend', backendPort: 1, certs: {} as RunCertificates, appPort, file: config, placeholders });
+      const listed = preview.changes.map((c) => `  line ${c.line}: ${c.before || c.after}  (${c.why})`).join('\n');
+      process.stderr.write(`wspc: adapting ${config} for the test run (the full list is in the report):\n${listed}\n`);
+    } catch (error) {
+      if (error instanceof AdaptationError) return fail(BAD_INPUT, `cannot adapt ${configs.length > 1 ? `${config}: ` : 'the config: '}${error.message}`);
+      throw error;
+    }
   }
 
   const reports = mkdtempSync(join(tmpdir(), 'wspc-'));
+  const targets: TargetSetting[] = configs.map(({ proxy, config }) => ({ proxy, config: resolve(config), wsPath: args.path, appPort, placeholders }));
   const exit = await runSuite({
-    WSPC_PROXIES: definition.name,
-    WSPC_CONFIG: configPath,
-    WSPC_WS_PATH: args.path,
-    WSPC_APP_PORT: String(appPort),
+    WSPC_TARGETS: JSON.stringify(targets),
     WSPC_REPORTS_DIR: reports,
     ...(args['time-scale'] ? { WSPC_TIME_SCALE: args['time-scale'] } : {}),
     ...(args['strict-backend'] ? { WSPC_BACKEND: 'strict' } : {}),
-    ...(args.set.length > 0 ? { WSPC_SET: JSON.stringify(placeholders) } : {}),
   });
 
   const setupError = join(reports, 'setup-error.json');
@@ -98,14 +121,16 @@ export async function checkCommand(argv: string[]): Promise<number> {
   if (args.json) writeFileSync(args.json, readFileSync(jsonFile));
   if (args.markdown) writeFileSync(args.markdown, markdown);
 
-  const cells = Object.values(checklist.proxies).flatMap((p) => Object.entries(p.checks));
-  const failed = cells.filter(([, cell]) => cell.status === 'fail');
+  const columns = Object.entries(checklist.proxies);
+  const cells = columns.flatMap(([label, p]) => Object.entries(p.checks).map(([id, cell]) => ({ label, config: p.config, id, cell })));
+  const failed = cells.filter(({ cell }) => cell.status === 'fail');
   const table = markdown.split('\n## ')[0]!.split('\n').filter((line) => !line.startsWith('checklist:'));
   process.stdout.write(`\n${table.join('\n').trim()}\n\n`);
-  for (const [id, cell] of failed) {
-    process.stdout.write(`FAIL ${id}: ${cell.detail}\n     ${cell.diagnosis ? describeDiagnosis(cell.diagnosis, args.config) : ''}\n`);
+  for (const { label, config, id, cell } of failed) {
+    const given = configs.find((c) => resolve(c.config) === config)?.config ?? config;
+    process.stdout.write(`FAIL ${id}${columns.length > 1 ? ` on ${label}` : ''}: ${cell.detail}\n     ${cell.diagnosis ? describeDiagnosis(cell.diagnosis, given) : ''}\n`);
   }
-  const notRun = cells.filter(([, cell]) => cell.status === 'not run').map(([id]) => id);
+  const notRun = cells.filter(({ cell }) => cell.status === 'not run').map(({ label, id }) => (columns.length > 1 ? `${id} on ${label}` : id));
   if (notRun.length > 0) process.stdout.write(`not run: ${notRun.join(', ')}\n`);
   process.stdout.write(`\n${cells.length - failed.length - notRun.length} passed, ${failed.length} failed\nFull report and diagnostics: ${reports}\n`);
   if (failed.length > 0) return 1;

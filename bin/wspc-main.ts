@@ -1,10 +1,12 @@
 import { checkCommand } from './check-command.ts';
 
-const usage = `Usage: wspc check --proxy nginx|apache|caddy|haproxy|iis --config PATH [options]
+const usage = `Usage: wspc check --proxy nginx|apache|caddy|haproxy|iis --config PATH [--config PATH ...] [options]
 
 Runs every check of the WebSocket reverse-proxy checklist against PATH on the real proxy, in Docker,
 and prints the checklist with a diagnosis in the deployment guide's words for each failure.
-An IIS web.config (--proxy iis) is validated as a file: IIS cannot run here.
+Several configs run as columns of one run: --proxy names the proxy of the --configs after it
+(--proxy nginx --config a.conf --config b.conf --proxy caddy --config Caddyfile).
+An IIS web.config (--proxy iis) is validated as a file, on its own: IIS cannot run here.
 
 Options:
   --path /ws           WebSocket path the application uses (default /ws)

@@ -1,7 +1,7 @@
 import { probeUpgrade } from '../fixtures/clients/probe.ts';
 import { freshSession } from '../fixtures/clients/session.ts';
 import { defineCheck, outcome } from '../fixtures/harness.ts';
-import { startConfig, stopTarget } from '../fixtures/lab/lab.ts';
+import { startVariant, stopTarget } from '../fixtures/lab/lab.ts';
 import { proxyNamed } from '../fixtures/proxies/index.ts';
 
 /** A port where no backend listens: the proxy's view of a backend that is down. */
@@ -14,7 +14,7 @@ defineCheck(
     const up = await probeUpgrade(target, cookie);
     if (!up.seen) return outcome.fail(`the handshake never reached the backend; the client saw ${up.clientSaw}`);
 
-    const down = await startConfig(target.proxy, target.configFile, 'backend-down', BACKEND_DOWN_PORT);
+    const down = await startVariant(target, 'backend-down', BACKEND_DOWN_PORT);
     try {
       const refused = await probeUpgrade(down, cookie);
       const status = refused.attempt.status;

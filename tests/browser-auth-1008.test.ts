@@ -14,7 +14,7 @@ defineCheck(
       const load = await openPortal(page, target);
       if (load.status !== 200) return outcome.fail(`the page answered ${load.status} through the proxy`);
       const probe = randomUUID();
-      const events = await connectInPage(page, probe).then(() => eventsAfterClose(page, 5000));
+      const events = await connectInPage(page, probe, target.wsPath).then(() => eventsAfterClose(page, 5000));
       const shownCode = await page.locator('#close-code').textContent();
       if (!events.includes('close:1008') || shownCode !== '1008') {
         return outcome.fail(`without a session the page's socket ${describeSocketEvents(events)} (page shows "${shownCode}"), not close code 1008`);

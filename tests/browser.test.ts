@@ -31,7 +31,7 @@ defineCheck(
       }
 
       const probe = randomUUID();
-      const first = await connectInPage(page, probe);
+      const first = await connectInPage(page, probe, target.wsPath);
       const socketProtocol = socketProtocols()[0] ?? '(no handshake answer)';
       const h2Drops = proxyNamed(target.proxy).h2WebSocketDrops;
       if (socketProtocol === 'h2' && h2Drops) return outcome.fail(`the page's WebSocket went over HTTP/2 (RFC 8441; page saw: ${first ?? 'nothing within 10 s'}): ${h2Drops}`);

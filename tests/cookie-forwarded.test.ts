@@ -1,7 +1,6 @@
 import { header, probeUpgrade } from '../fixtures/clients/probe.ts';
 import { freshSession } from '../fixtures/clients/session.ts';
 import { defineCheck, outcome } from '../fixtures/harness.ts';
-import { lab } from '../fixtures/lab/lab.ts';
 
 defineCheck(
   'cookie-forwarded',
@@ -15,7 +14,7 @@ defineCheck(
     // ProxyPassReverseCookiePath rewrite them.
     const attribute = (name: string) => new RegExp(`;\\s*${name}=([^;]*)`, 'i').exec(setCookie)?.[1]?.trim();
     const path = attribute('Path') ?? '/';
-    const wsPath = lab().wsPath;
+    const wsPath = target.wsPath;
     if (!(wsPath === path || wsPath.startsWith(path.endsWith('/') ? path : `${path}/`))) {
       return outcome.fail(`the login's Set-Cookie crossed the proxy with Path=${path}, which does not cover ${wsPath}: browsers will not send the session on the WebSocket (${setCookie})`);
     }

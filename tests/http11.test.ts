@@ -30,11 +30,11 @@ describe.runIf(nginxControls)('nginx proxy_http_version 1.0 with each backend', 
   test("a backend like Inspect360's accepts the upgrade over HTTP/1.0; an RFC 9110 strict one answers 400", async () => {
     const outcomes: Record<string, string> = {};
     for (const mode of ['default', 'strict'] as const) {
-      const backend = await startBackend({ port: 0, host: '0.0.0.0', mode, wsPath: lab().wsPath });
+      const backend = await startBackend({ port: 0, host: '0.0.0.0', mode, wsPath: '/ws' });
       const target = await startScenario('nginx', 'http10', backend.port);
       try {
         // No session: the default backend then closes with 1008, after a 101 over HTTP/1.0.
-        const attempt = await openSocket(target, { ca: lab().certs.caPem, path: lab().wsPath });
+        const attempt = await openSocket(target, { ca: lab().certs.caPem, path: target.wsPath });
         attempt.ws?.terminate();
         outcomes[mode] = describeAttempt(attempt);
         expect(backend.requests.byProbe(attempt.probe)[0]?.httpVersion).toBe('1.0');

@@ -6,7 +6,7 @@ const section = /guide: "Connection Drops After a Few Seconds"/.source;
 
 defineCheck(
   'idle-timeout-24h',
-  (target) => certifyIdle(idleStarter(), target.proxy, target.configFile, target.scenario ?? 'shipped'),
+  (target) => certifyIdle(idleStarter(target), target.proxy, target.configFile, target.scenario ?? 'shipped'),
   [
     // nginx's 60 s default, measured to within 10 %: proves an unset timeout is written in scaled.
     { proxy: 'nginx', scenario: 'no-timeouts', symptom: new RegExp(`closed after (5[4-9]|6[0-6])(\\.\\d+)? s .*${section}`) },
@@ -21,5 +21,4 @@ defineCheck(
     { proxy: 'caddy', scenario: 'read-timeout-5m', symptom: new RegExp(`closed after (4\\.[5-9]\\d*|5(\\.[0-4]\\d*)?) min .*${section}`) },
     { proxy: 'apache', scenario: 'timeout-5s', symptom: new RegExp(`closed after (4\\.[5-9]\\d*|5(\\.[0-4]\\d*)?) s .*${section}`) },
   ],
-  { concurrent: true },
 );

@@ -19,6 +19,7 @@ function record(config: string, scenario: string | null, findings: WebConfigFind
     check: CHECK,
     proxy: 'iis',
     scenario,
+    label: scenario ? `iis/${scenario}` : 'iis',
     config,
     status: errors(findings).length === 0 ? 'pass' : 'fail',
     detail: describeFindings(findings, ' '),

@@ -4,7 +4,6 @@ import { checkKeepalive } from '../fixtures/timeouts/keepalive-check.ts';
 
 defineCheck(
   'keepalive',
-  (target) => checkKeepalive(idleStarter(), target.proxy, target.configFile, target.scenario ?? 'shipped'),
+  (target) => checkKeepalive(idleStarter(target), target.proxy, target.configFile, target.scenario ?? 'shipped'),
   [{ proxy: 'nginx', scenario: 'read-timeout-5s', symptom: /pings every 25 s the socket still dropped.*idle limit 5 s .*shorter than the ping interval/ }],
-  { concurrent: true },
 );

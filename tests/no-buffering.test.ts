@@ -2,8 +2,9 @@ import { notify } from '../fixtures/clients/backend-api.ts';
 import { httpsRequest } from '../fixtures/clients/https-client.ts';
 import { freshSession } from '../fixtures/clients/session.ts';
 import { describeAttempt, nextMessage, openSocket } from '../fixtures/clients/ws-client.ts';
-import { defineCheck, outcome } from '../fixtures/harness.ts';
-import { lab } from '../fixtures/lab/lab.ts';
+import { defineCheck, outcome, type CheckOutcome } from '../fixtures/harness.ts';
+import { lab, labTurns } from '../fixtures/lab/lab.ts';
+import type { Target } from '../fixtures/lab/target.ts';
 
 /**
  * A push through a proxy on loopback takes a few milliseconds. 200 ms is the delayed-ACK interval
@@ -27,10 +28,15 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 
 defineCheck(
   'no-buffering',
-  async (target) => {
+  // A latency verdict: it waits its turn away from the timeout checks' container starts.
+  (target) => labTurns().wait(() => measureStreaming(target)),
+  [{ proxy: 'nginx', scenario: 'buffering-on', symptom: /was buffered/ }],
+);
+
+async function measureStreaming(target: Target): Promise<CheckOutcome> {
     const ca = lab().certs.caPem;
     const { user, cookie } = await freshSession(target, 'no-buffering');
-    const attempt = await openSocket(target, { ca, cookie, path: lab().wsPath });
+    const attempt = await openSocket(target, { ca, cookie, path: target.wsPath });
     if (!attempt.ws) return outcome.fail(`socket did not open: ${describeAttempt(attempt)}`);
     const latencies: number[] = [];
     try {
@@ -48,12 +54,10 @@ defineCheck(
     const push = median(latencies);
     if (push > PUSH_BOUND_MS) return outcome.fail(`pushed notifications took ${push} ms (median of ${PUSHES}), bound ${PUSH_BOUND_MS} ms`);
 
-    const stream = await httpsRequest(target, `${lab().wsPath}/stream?probe=no-buffering&chunks=${CHUNKS}&intervalMs=${INTERVAL_MS}`, { ca });
+    const stream = await httpsRequest(target, `${target.wsPath}/stream?probe=no-buffering&chunks=${CHUNKS}&intervalMs=${INTERVAL_MS}`, { ca });
     if (stream.status !== 200) return outcome.fail(`streamed response under /ws answered HTTP ${stream.status}`);
     const spread = stream.chunkTimes.at(-1)! - stream.chunkTimes[0]!;
     const streamed = `${CHUNKS} chunks sent over ${(CHUNKS - 1) * INTERVAL_MS} ms arrived over ${spread.toFixed(0)} ms in ${stream.chunkTimes.length} read(s)`;
     if (spread < MIN_SPREAD_MS) return outcome.fail(`response under /ws was buffered: ${streamed} (push median ${push} ms)`);
     return outcome.pass(`push median ${push} ms (bound ${PUSH_BOUND_MS} ms); ${streamed}`, { figure: `push ${push} ms` });
-  },
-  [{ proxy: 'nginx', scenario: 'buffering-on', symptom: /was buffered/ }],
-);
+}

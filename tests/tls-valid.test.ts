@@ -11,7 +11,7 @@ defineCheck(
   async (target) => {
     const trusted = await tlsHandshake(target, lab().certs.caPem);
     if (!trusted.verified) return outcome.fail(`TLS verification failed for ${target.serverName}: ${trusted.error}`);
-    const attempt = await openSocket(target, { ca: lab().certs.caPem, path: lab().wsPath });
+    const attempt = await openSocket(target, { ca: lab().certs.caPem, path: target.wsPath });
     attempt.ws?.terminate();
     if (!attempt.ws && attempt.status === undefined && attempt.closeCode === undefined) {
       return outcome.fail(`TLS verified, but the wss handshake failed: ${describeAttempt(attempt)}`);

@@ -9,7 +9,7 @@ defineCheck(
   async (target) => {
     const ca = lab().certs.caPem;
     const { cookie } = await freshSession(target, 'upgrade');
-    const handshake = await rawHandshake(target, `${lab().wsPath}?probe=upgrade-handshake`, ca, { Cookie: cookie });
+    const handshake = await rawHandshake(target, `${target.wsPath}?probe=upgrade-handshake`, ca, { Cookie: cookie });
     if (handshake.status !== 101) {
       return outcome.fail(`handshake answered HTTP ${handshake.status} instead of 101: ${handshake.body.trim().slice(0, 120)}`);
     }
@@ -17,7 +17,7 @@ defineCheck(
     if (accept !== handshake.expectedAccept) {
       return outcome.fail(`101 with Sec-WebSocket-Accept "${accept}", expected "${handshake.expectedAccept}"`);
     }
-    const attempt = await openSocket(target, { ca, cookie, path: lab().wsPath });
+    const attempt = await openSocket(target, { ca, cookie, path: target.wsPath });
     if (!attempt.ws) return outcome.fail(`socket did not open: ${describeAttempt(attempt)}`);
     const ws = attempt.ws;
     let closed = '';
