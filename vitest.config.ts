@@ -7,32 +7,36 @@ process.env.TESTCONTAINERS_HOST_OVERRIDE ??= 'localhost';
 
 /**
  * Checks whose verdict is a measured duration or latency. They run as a group of their own, after
- * every other check has finished, so Chromium, image builds and the bursts of container starts of
- * the other checks do not share the 2 cores with their waits (on a 2-core machine the load average
- * reached 6-11 with everything at once, and a 150 ms scheduling delay was a 9 s error at 1:60).
+ * every other check has finished, so Chromium and the bursts of the other checks do not share the
+ * 2 cores with their waits (on a 2-core machine the load average reached 6-11 with everything at
+ * once, and a 150 ms scheduling delay was a 9 s error at 1:60). Within the group, container starts
+ * and timed waits take turns (fixtures/lab/turns.ts). Tried the other way, timing checks beside the
+ * others with browser sessions as heavy turns: a 37-column run took 154 s instead of 145 s (the
+ * timed waits queued behind 117 s of browser sessions), a one-config run 25.7 s instead of 27 s.
  */
 export const timingChecks = ['tests/idle-timeout-24h.test.ts', 'tests/keepalive.test.ts', 'tests/edge-keepalive.test.ts', 'tests/no-buffering.test.ts'];
 
+// Test files share modules within a worker (isolate: false): a one-config run spent 34 s of CPU
+// importing testcontainers and Playwright once per file.
 const shared = { testTimeout: 60_000, hookTimeout: 120_000, isolate: false };
 
 export default defineConfig({
   test: {
     // One lab for the whole run: projects do not extend this config, so the global setup (backend,
-    // certificates, shipped proxies) runs once and both groups inject the same lab.
+    // certificates, every column's proxy) runs once and every project injects the same lab.
     globalSetup: ['fixtures/lab/global-setup.ts'],
     // Checks mostly wait on sockets and containers, not the CPU.
     maxWorkers: 4,
     reporters: ['default'],
-    // `npm test` runs checks, meta and timing; `npm run test:catalog` the catalog (whole `wspc check`
-    // runs, which would only add load beside the others); `wspc check` runs checks and timing.
+    // `npm test` runs checks, meta and timing, then `npm run test:catalog` the catalog (whole
+    // `wspc check` runs, which would only add load beside the others); `wspc check` runs checks and timing.
     projects: [
-      // Every check runs on every column (shipped, catalog, customer-shaped configs), columns at once.
+      // Every check runs on every column (shipped, catalog, customer-shaped configs), 8 columns at once.
       { test: { ...shared, name: 'checks', include: ['tests/*.test.ts'], exclude: timingChecks, maxConcurrency: 8, sequence: { groupOrder: 0 } } },
       { test: { ...shared, name: 'meta', include: ['tests/meta/*.test.ts'], exclude: ['tests/meta/catalog.test.ts'], sequence: { groupOrder: 0 } } },
-      // Their waits overlap: every column's idle period is waited out at once.
-      // Every column's idle period is waited out at once, all files together; container starts and
-      // timed waits take turns across the run (fixtures/lab/turns.ts).
-      { test: { ...shared, name: 'timing', include: timingChecks, maxConcurrency: 64, sequence: { groupOrder: 1 } } },
+      // Every column's idle period is waited out at once. A test's time includes waiting for its
+      // turns (every column's proxies start before any wait), hence the longer timeout.
+      { test: { ...shared, name: 'timing', include: timingChecks, maxConcurrency: 64, testTimeout: 180_000, sequence: { groupOrder: 1 } } },
       { test: { ...shared, name: 'catalog', include: ['tests/meta/catalog.test.ts'], sequence: { groupOrder: 2 } } },
     ],
   },

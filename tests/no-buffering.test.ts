@@ -28,8 +28,8 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 
 defineCheck(
   'no-buffering',
-  // A latency verdict: it waits its turn away from the timeout checks' container starts.
-  (target) => labTurns().wait(() => measureStreaming(target)),
+  // A latency verdict: it takes a timed turn, away from container starts and browser sessions.
+  (target) => labTurns().timed(() => measureStreaming(target)),
   [{ proxy: 'nginx', scenario: 'buffering-on', symptom: /was buffered/ }],
 );
 
