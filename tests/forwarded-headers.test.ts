@@ -46,6 +46,8 @@ defineCheck(
     { proxy: 'nginx', scenario: 'no-forwarded-proto', symptom: /X-Forwarded-Proto is http, not https \(the value the client forged was passed on/ },
     { proxy: 'nginx', scenario: 'behind-lb-scheme', symptom: /X-Forwarded-Proto is http, not https \(the load balancer in front sent https; the config replaced it, e\.g\. with \$scheme/ },
     { proxy: 'apache', scenario: 'no-preserve-host', symptom: /Host is "host\.docker\.internal/ },
+    // `header_up Host {upstream_hostport}`, from Caddy's example for external upstreams.
+    { proxy: 'caddy', scenario: 'host-upstream', symptom: /Host is "host\.docker\.internal:\d+", not portal\.inspect360\.ai/ },
     { proxy: 'nginx', scenario: 'real-ip-from-anywhere', symptom: /X-Forwarded-For ends with 203\.0\.113\.66, the address the client forged.*X-Real-IP is 203\.0\.113\.66/ },
     { proxy: 'haproxy', scenario: 'forwardfor-if-none', symptom: /X-Forwarded-For ends with 203\.0\.113\.66, the address the client forged/ },
   ],

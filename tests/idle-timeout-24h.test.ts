@@ -19,6 +19,11 @@ defineCheck(
     // ProxyTimeout 86400, but the WebSocket worker's own ProxySet timeout=3600 governs.
     { proxy: 'apache', scenario: 'worker-timeout-1h', symptom: new RegExp(`closed after (5[4-9]|6[0-6])(\\.\\d+)? min .*${section}`) },
     { proxy: 'caddy', scenario: 'read-timeout-5m', symptom: new RegExp(`closed after (4\\.[5-9]\\d*|5(\\.[0-4]\\d*)?) min .*${section}`) },
+    // HAProxy's own WebSocket examples set `timeout tunnel 1h`.
+    { proxy: 'haproxy', scenario: 'timeout-tunnel-1h', symptom: new RegExp(`closed after (5[4-9]|6[0-6])(\\.\\d+)? min .*${section}`) },
+    // A generic sample's client/server 10 s and no tunnel timeout; Caddy's read_timeout 15s.
+    { proxy: 'haproxy', scenario: 'sample-defaults-10s', symptom: new RegExp(`closed after (9(\\.\\d+)?|10(\\.\\d+)?|11) s .*${section}`) },
+    { proxy: 'caddy', scenario: 'read-timeout-15s', symptom: new RegExp(`closed after (13\\.[5-9]\\d*|1[45](\\.\\d+)?|16(\\.[0-4]\\d*)?) s .*${section}`) },
     { proxy: 'apache', scenario: 'timeout-5s', symptom: new RegExp(`closed after (4\\.[5-9]\\d*|5(\\.[0-4]\\d*)?) s .*${section}`) },
   ],
 );
