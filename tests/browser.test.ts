@@ -47,9 +47,12 @@ defineCheck(
 
       const message = `browser-check ${probe.slice(0, 8)}`;
       const delivered = await notify(user, message);
-      const shown = await notificationShown(page, message, 5000);
+      const { shown, received } = await notificationShown(page, message, 5000);
       const events = await socketEvents(page);
-      if (!shown) return outcome.fail(`the pushed notification (to ${delivered} socket(s)) never appeared in the page; the page's socket ${describeSocketEvents(events)}`, { evidence: seen });
+      if (!shown) {
+        const got = received.length ? `it received ${received.join(', ')}` : 'it received nothing';
+        return outcome.fail(`the pushed notification (to ${delivered} socket(s)) never appeared in the page within 5 s (${got}); the page's socket ${describeSocketEvents(events)}`, { evidence: seen });
+      }
       if (events[0] !== 'open' || events.length !== 1) return outcome.fail(`the page's socket ${describeSocketEvents(events)} instead of staying open`, { evidence: seen });
       return outcome.pass(
         `page over ${load.protocol}, its WebSocket over ${socketProtocol}; login in the page kept ${SESSION_COOKIE}; the browser's upgrade carried it and the backend registered ${user}; the page saw the socket open and showed the pushed notification`,
