@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll } from 'vitest';
 import { SESSION_COOKIE } from '../fixtures/backend/server.ts';
-import { notify, seenByBackend } from '../fixtures/clients/backend-api.ts';
+import { notify, seenByBackend, setPingInterval } from '../fixtures/clients/backend-api.ts';
 import { closeBrowsers } from '../fixtures/clients/browser.ts';
 import { inFreshBrowserContext } from '../fixtures/clients/browser-session.ts';
 import { connectInPage, describeSocketEvents, eventsAfterClose, loginInPage, notificationShown, openPortal, socketEvents } from '../fixtures/clients/portal-page.ts';
@@ -24,6 +24,11 @@ defineCheck(
       if (load.protocol !== offered) return outcome.fail(`the page loaded over ${load.protocol || '(unknown)'} although the proxy offers ${offered}`);
 
       const user = `browser-${randomUUID().slice(0, 8)}`;
+      // Pings every second keep the page's socket from idling while the check drives it: idle
+      // limits are idle-timeout-24h's and keepalive's business. Without them, the 10 s limit of
+      // haproxy/sample-defaults-10s closed the socket (1006) before a loaded machine's session
+      // had read it as open, in 1 run of 6.
+      await setPingInterval(user, 1000);
       const loginStatus = await loginInPage(page, user);
       const session = (await page.context().cookies()).find((c) => c.name === SESSION_COOKIE);
       if (loginStatus !== 200 || !session) {
