@@ -1,3 +1,4 @@
+import { atMostAtOnce } from '../fixtures/at-once.ts';
 import { notify } from '../fixtures/clients/backend-api.ts';
 import { httpsRequest } from '../fixtures/clients/https-client.ts';
 import { freshSession } from '../fixtures/clients/session.ts';
@@ -34,19 +35,7 @@ defineCheck(
   [{ proxy: 'nginx', scenario: 'buffering-on', symptom: /was buffered/ }],
 );
 
-const AT_ONCE = 8;
-let measuring = 0;
-const queued: Array<() => void> = [];
-async function fewAtOnce<T>(work: () => Promise<T>): Promise<T> {
-  while (measuring >= AT_ONCE) await new Promise<void>((resolve) => queued.push(resolve));
-  measuring++;
-  try {
-    return await work();
-  } finally {
-    measuring--;
-    queued.shift()?.();
-  }
-}
+const fewAtOnce = atMostAtOnce(8);
 
 async function measureStreaming(target: Target): Promise<CheckOutcome> {
     const ca = lab().certs.caPem;
