@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
-# Makes the base image named in the proxies' FROM lines when no registry can supply it.
+# Makes a base image named in the proxies' FROM lines when no registry can supply it.
+# Usage: build-base-image.sh [debian:<release>-slim]   (default: the release the Dockerfiles default to)
 # On machines that can pull (users' CI) this only pulls; here, where no registry is reachable,
 # it builds the same Debian release with debootstrap and imports it under the same tag, so the
 # unchanged Dockerfiles build on it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-base=$(awk 'toupper($1)=="FROM"{print $2; exit}' proxies/nginx/Dockerfile)
+# The proxies' Dockerfiles start `ARG RELEASE=<default>` / `FROM debian:${RELEASE}-slim`.
+default_release=$(awk -F= 'toupper($1)=="ARG RELEASE"{print $2; exit}' proxies/nginx/Dockerfile)
+base=${1:-debian:${default_release}-slim}
 suite=$(sed -E 's/^debian:([a-z]+).*/\1/' <<<"$base")
 
 if docker image inspect "$base" >/dev/null 2>&1; then
@@ -19,19 +22,37 @@ if timeout 60 docker pull "$base" >/dev/null 2>&1; then
   exit 0
 fi
 
-echo "[base-image] no registry reachable: building $base with debootstrap ($suite, about 40 s)"
+# The Debian mirror this machine's apt is configured with (deb822 .sources or sources.list), so a
+# machine behind its own mirror builds from it; DEBIAN_MIRROR overrides.
+machine_mirror() {
+  local kind=$1 # debian or debian-security
+  { grep -hE '^URIs:' /etc/apt/sources.list.d/*.sources 2>/dev/null | awk '{for(i=2;i<=NF;i++)print $i}'
+    grep -hE '^deb ' /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null | awk '{print ($2 ~ /^\[/) ? $3 : $2}'
+  } | grep -E "/${kind}/?$" | head -1 | sed 's:/$::' || true
+}
+mirror=${DEBIAN_MIRROR:-$(machine_mirror debian)}
+mirror=${mirror:-http://deb.debian.org/debian}
+security=${DEBIAN_SECURITY_MIRROR:-$(machine_mirror debian-security)}
+security=${security:-http://deb.debian.org/debian-security}
+
+echo "[base-image] no registry reachable: building $base with debootstrap ($suite from $mirror, about 40 s)"
 command -v debootstrap >/dev/null || { echo "[base-image] debootstrap is missing: run scripts/setup.sh" >&2; exit 1; }
-mirror=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
 root=$(mktemp -d /tmp/wspc-rootfs.XXXXXX)
+log=/tmp/wspc-debootstrap-$suite.log
 trap 'rm -rf "$root"' EXIT
-debootstrap --variant=minbase "$suite" "$root" "$mirror" >/tmp/wspc-debootstrap.log 2>&1 || {
-  tail -20 /tmp/wspc-debootstrap.log >&2; echo "[base-image] debootstrap failed (log: /tmp/wspc-debootstrap.log)" >&2; exit 1; }
-# The public image carries the security and updates suites too; so does ours.
-cat >"$root/etc/apt/sources.list" <<SRC
+debootstrap --variant=minbase "$suite" "$root" "$mirror" >"$log" 2>&1 || {
+  tail -20 "$log" >&2; echo "[base-image] debootstrap failed (log: $log)" >&2; exit 1; }
+# The public image carries the security and updates suites too; so does ours. sid (unstable) has
+# neither.
+if [ "$suite" = sid ]; then
+  echo "deb $mirror $suite main" >"$root/etc/apt/sources.list"
+else
+  cat >"$root/etc/apt/sources.list" <<SRC
 deb $mirror $suite main
 deb $mirror $suite-updates main
-deb http://deb.debian.org/debian-security $suite-security main
+deb $security $suite-security main
 SRC
+fi
 rm -rf "$root"/var/lib/apt/lists/* "$root"/var/cache/apt/archives/*.deb
 tar -C "$root" -c . | docker import --change 'CMD ["bash"]' - "$base" >/dev/null
 echo "[base-image] imported $base"
