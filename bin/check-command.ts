@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import type { RunCertificates } from '../fixtures/certs.ts';
 import { repoRoot } from '../fixtures/lab/paths.ts';
 import { AdaptationError } from '../fixtures/proxies/adapt.ts';
-import { proxies } from '../fixtures/proxies/index.ts';
+import { BadProxyName, proxies, proxyBuild } from '../fixtures/proxies/index.ts';
 import { renderConfig } from '../fixtures/proxies/render.ts';
 import { SETUP_ADVICE } from '../fixtures/runtime/types.ts';
 import type { ChecklistJson } from '../fixtures/report/checklist-report.ts';
@@ -24,7 +24,8 @@ const fail = (code: number, message: string) => {
 
 /**
  * `--proxy` names the proxy of the `--config`s after it: `--proxy nginx --config a --config b
- * --proxy caddy --config c` checks three configs as three columns of one run.
+ * --proxy caddy --config c` checks three configs as three columns of one run. A version or Debian
+ * release picks the binary: `--proxy nginx@1.30`, `--proxy haproxy@bullseye`.
  */
 function pairConfigs(tokens: Array<{ kind: string; name?: string; value?: string }>): Array<{ proxy: string | undefined; config: string }> {
   let proxy: string | undefined;
@@ -53,6 +54,7 @@ export async function checkCommand(argv: string[]): Promise<number> {
         markdown: { type: 'string' },
         'strict-backend': { type: 'boolean', default: false },
         set: { type: 'string', multiple: true, default: [] },
+        'keep-going': { type: 'boolean', default: false },
       },
     });
   } catch (error) {
@@ -62,8 +64,15 @@ export async function checkCommand(argv: string[]): Promise<number> {
   const pairs = pairConfigs(parsed.tokens ?? []);
   if (pairs.length === 0) return fail(BAD_INPUT, '--config PATH is required');
   for (const { proxy } of pairs) {
-    if (!proxy || (!proxies[proxy] && proxy !== 'iis')) {
-      return fail(BAD_INPUT, `--proxy (before each --config) must be one of ${[...Object.keys(proxies), 'iis'].join(', ')}${proxy ? ` (got "${proxy}")` : ''}`);
+    if (!proxy || (!proxies[proxy.split('@')[0]!] && proxy !== 'iis')) {
+      return fail(BAD_INPUT, `--proxy (before each --config) must be one of ${[...Object.keys(proxies), 'iis'].join(', ')}, optionally with a version (nginx@1.30)${proxy ? ` (got "${proxy}")` : ''}`);
+    }
+    if (proxy === 'iis') continue;
+    try {
+      proxyBuild(proxy);
+    } catch (error) {
+      if (error instanceof BadProxyName) return fail(BAD_INPUT, `--proxy ${proxy}: ${error.message}`);
+      throw error;
     }
   }
   const configs: Array<{ proxy: string; config: string; text: string }> = [];
@@ -91,7 +100,7 @@ export async function checkCommand(argv: string[]): Promise<number> {
   // Adapt each up front: a config that cannot be adapted is bad input, reported before Docker starts.
   for (const { proxy, config, text } of configs) {
     try {
-      const preview = renderConfig(proxies[proxy]!, text, { backendHost: 'backend', backendPort: 1, certs: {} as RunCertificates, appPort, file: config, placeholders });
+      const preview = renderConfig(proxyBuild(proxy).definition, text, { backendHost: 'backend', backendPort: 1, certs: {} as RunCertificates, appPort, file: config, placeholders });
       const listed = preview.changes.map((c) => `  line ${c.line}: ${c.before || c.after}  (${c.why})`).join('\n');
       process.stderr.write(`wspc: adapting ${config} for the test run (the full list is in the report):\n${listed}\n`);
     } catch (error) {
@@ -107,6 +116,7 @@ export async function checkCommand(argv: string[]): Promise<number> {
     WSPC_REPORTS_DIR: reports,
     ...(args['time-scale'] ? { WSPC_TIME_SCALE: args['time-scale'] } : {}),
     ...(args['strict-backend'] ? { WSPC_BACKEND: 'strict' } : {}),
+    ...(args['keep-going'] ? { WSPC_KEEP_GOING: '1' } : {}),
   });
 
   const setupError = join(reports, 'setup-error.json');
@@ -130,10 +140,12 @@ export async function checkCommand(argv: string[]): Promise<number> {
     const given = configs.find((c) => resolve(c.config) === config)?.config ?? config;
     process.stdout.write(`FAIL ${id}${columns.length > 1 ? ` on ${label}` : ''}: ${cell.detail}\n     ${cell.diagnosis ? describeDiagnosis(cell.diagnosis, given) : ''}\n`);
   }
+  for (const r of checklist.rejected) process.stdout.write(`REJECTED ${r.label} (${r.version}): ${r.message}\n`);
   const notRun = cells.filter(({ cell }) => cell.status === 'not run').map(({ label, id }) => (columns.length > 1 ? `${id} on ${label}` : id));
   if (notRun.length > 0) process.stdout.write(`not run: ${notRun.join(', ')}\n`);
-  process.stdout.write(`\n${cells.length - failed.length - notRun.length} passed, ${failed.length} failed\nFull report and diagnostics: ${reports}\n`);
-  if (failed.length > 0) return 1;
+  const rejected = checklist.rejected.length ? `, ${checklist.rejected.length} column(s) rejected by their proxy` : '';
+  process.stdout.write(`\n${cells.length - failed.length - notRun.length} passed, ${failed.length} failed${rejected}\nFull report and diagnostics: ${reports}\n`);
+  if (failed.length > 0 || checklist.rejected.length > 0) return 1;
   if (exit !== 0 || notRun.length > 0) return fail(ENVIRONMENT, `the suite exited with ${exit}; see its output above`);
   return 0;
 }

@@ -6,6 +6,8 @@ Runs every check of the WebSocket reverse-proxy checklist against PATH on the re
 and prints the checklist with a diagnosis in the deployment guide's words for each failure.
 Several configs run as columns of one run: --proxy names the proxy of the --configs after it
 (--proxy nginx --config a.conf --config b.conf --proxy caddy --config Caddyfile).
+A version picks the proxy binary: --proxy nginx@1.30 or --proxy nginx@sid (Debian's packages of
+bullseye, bookworm (the default), trixie and sid; the image is built on first use).
 An IIS web.config (--proxy iis) is validated as a file, on its own: IIS cannot run here.
 
 Options:
@@ -18,8 +20,10 @@ Options:
                        repeat for each; a config with open placeholders stops with exit 2 naming all
   --strict-backend     a backend that follows RFC 9110 section 7.8 (ignores Upgrade on HTTP/1.0)
                        instead of one like Inspect360's Node backend (accepts it); WSPC_BACKEND=strict
+  --keep-going         a config its proxy refuses is reported as rejected (exit 1) and the other
+                       columns still run, instead of stopping the run with exit 2
 
-Exit: 0 every check passed, 1 a check failed, 2 bad input (unknown proxy, unreadable file,
+Exit: 0 every check passed, 1 a check failed, 2 bad input (unknown proxy or version, unreadable file,
 a config the proxy rejects or that cannot be adapted), 3 the environment (no Docker engine).`;
 
 export async function main(argv: string[]): Promise<number> {

@@ -4,11 +4,14 @@ import { describe, expect, test } from 'vitest';
 import { startBackend } from '../fixtures/backend/server.ts';
 import { describeAttempt, openSocket } from '../fixtures/clients/ws-client.ts';
 import { defineCheck, outcome } from '../fixtures/harness.ts';
-import { lab, selectedForThisRun, startScenario, stopTarget } from '../fixtures/lab/lab.ts';
+import { lab, scenarioFile, selectedForThisRun, startScenario, stopTarget, workerRuntime } from '../fixtures/lab/lab.ts';
+import type { Target } from '../fixtures/lab/target.ts';
+import { diagnose } from '../fixtures/diagnosis/diagnose.ts';
+import { nginx } from '../fixtures/proxies/nginx.ts';
+import { readFileSync } from 'node:fs';
 
-defineCheck(
-  'http11',
-  async (target) => {
+/** The check, a value: the version test below runs it on each nginx. */
+const http11 = async (target: Target) => {
     const { cookie } = await freshSession(target, 'http11');
     const { seen, clientSaw } = await probeUpgrade(target, cookie);
     if (!seen) return outcome.fail(`the request never reached the backend (client: ${clientSaw})`);
@@ -20,9 +23,12 @@ defineCheck(
       return outcome.fail(`backend saw the upgrade over HTTP/${seen.httpVersion} (client: ${clientSaw}): ${consequence}`, { evidence: seen });
     }
     return outcome.pass('backend saw GET /ws over HTTP/1.1', { evidence: seen });
-  },
-  [{ proxy: 'nginx', scenario: 'http10', symptom: /HTTP\/1\.0/ }],
-);
+};
+
+defineCheck('http11', http11, [
+  { proxy: 'nginx', scenario: 'http10', symptom: /HTTP\/1\.0/ },
+  { proxy: 'nginx', scenario: 'no-http-version', symptom: /HTTP\/1\.0/ },
+]);
 
 // The catalog's http10 entry says what happens with each backend; this runs both.
 const nginxControls = selectedForThisRun(lab().controls && lab().targets.some((t) => t.proxy === 'nginx'), 'the http10 scenario against both backend modes (nginx controls)');
@@ -45,5 +51,29 @@ describe.runIf(nginxControls)('nginx proxy_http_version 1.0 with each backend', 
     }
     expect(outcomes.default).toMatch(/opened|closed with 1008/);
     expect(outcomes.strict).toMatch(/HTTP 400 instead of 101/);
+  });
+});
+
+// nginx 1.29.7 changed proxy_http_version's default to 1.1: the same file (no proxy_http_version
+// line) earns a different verdict on each version, and the diagnosis names the version's default.
+describe.runIf(nginxControls)('a config without proxy_http_version on nginx 1.22 and 1.30', () => {
+  test('nginx 1.22 sends the upgrade over HTTP/1.0 (fail, "1.22 defaults to 1.0"); nginx 1.30 sends HTTP/1.1 (pass)', async () => {
+    const config = readFileSync(scenarioFile('nginx', 'no-http-version'), 'utf8');
+    const seen: Record<string, { version: string; status: string; detail: string; advice: string }> = {};
+    await workerRuntime().prepare([{ ...nginx, release: 'sid' }], (line) => process.stderr.write(`${line}\n`));
+    for (const release of ['bookworm', 'sid']) {
+      const target = await startScenario('nginx', 'no-http-version', undefined, release);
+      try {
+        const version = await workerRuntime().versionOf(nginx, release);
+        const verdict = await http11(target);
+        seen[release] = { version, status: verdict.pass ? 'pass' : 'fail', detail: verdict.detail, advice: diagnose('nginx', config, 'http11', verdict.detail, version).advice };
+      } finally {
+        await stopTarget(target);
+      }
+    }
+    expect(seen.bookworm).toMatchObject({ version: expect.stringMatching(/nginx\/1\.22\./), status: 'fail', detail: expect.stringMatching(/HTTP\/1\.0/) });
+    expect(seen.bookworm!.advice).toMatch(/nginx 1\.22\.\d+ defaults to 1\.0/);
+    expect(seen.sid).toMatchObject({ version: expect.stringMatching(/nginx\/1\.(29|[3-9]\d)\./), status: 'pass' });
+    expect(diagnose('nginx', config, 'http11', 'backend saw the upgrade over HTTP/1.0', seen.sid!.version).advice).toMatch(/defaults to 1\.1, so a line in the config sets 1\.0/);
   });
 });

@@ -1,0 +1,72 @@
+// `npm run test:matrix`: the shipped configs' checklist on every proxy at every Debian release it is
+// built for (fixtures/proxies/<proxy>.ts `releases`), in one `wspc check` run with one column per
+// proxy@version. Prints one table (rows: checks; columns: proxy@version with the exact version that
+// ran) and writes it to reports/matrix/matrix.md beside the full report. Exit: wspc check's.
+// Optional arguments narrow it: `npm run test:matrix -- nginx haproxy@bullseye`.
+import { spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { proxies, proxyBuild } from '../fixtures/proxies/index.ts';
+import type { ChecklistJson } from '../fixtures/report/checklist-report.ts';
+import { shortVersion } from '../fixtures/proxies/versions.ts';
+
+const root = join(import.meta.dirname, '..');
+const out = join(root, 'reports', 'matrix');
+mkdirSync(out, { recursive: true });
+
+/** Column names: proxy@version where the version names one release, else proxy@release. */
+function matrixBuilds(): string[] {
+  const wanted = process.argv.slice(2);
+  const all = Object.values(proxies).flatMap((d) =>
+    Object.entries(d.releases).map(([release, version]) =>
+      Object.values(d.releases).filter((v) => v === version).length === 1 ? `${d.name}@${version}` : `${d.name}@${release}`,
+    ),
+  );
+  if (wanted.length === 0) return all;
+  return all.filter((name) => wanted.some((w) => name === w || name.split('@')[0] === w || proxyBuild(w).release === proxyBuild(name).release && proxyBuild(w).definition === proxyBuild(name).definition));
+}
+
+const builds = matrixBuilds();
+const args = ['bin/wspc.js', 'check', '--keep-going', '--json', join(out, 'checklist.json'), '--markdown', join(out, 'checklist.md')];
+for (const name of builds) args.push('--proxy', name, '--config', proxyBuild(name).definition.configFile);
+process.stderr.write(`[matrix] ${builds.length} columns: ${builds.join(', ')}\n`);
+const started = performance.now();
+const exit = await new Promise<number>((resolve) => {
+  const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+  child.on('close', (code) => resolve(code ?? 1));
+});
+const seconds = (performance.now() - started) / 1000;
+
+let json: ChecklistJson;
+try {
+  json = JSON.parse(readFileSync(join(out, 'checklist.json'), 'utf8')) as ChecklistJson;
+} catch {
+  process.stderr.write(`[matrix] no report: wspc check exited ${exit} (see above)\n`);
+  process.exit(exit || 3);
+}
+const columns = builds.filter((b) => json.proxies[b] || json.rejected.some((r) => r.label === b));
+const ids = [...new Set(columns.flatMap((c) => Object.keys(json.proxies[c]?.checks ?? {})))];
+const rejectedBy = (c: string) => json.rejected.find((r) => r.label === c);
+const mark = (c: string, id: string) => {
+  if (rejectedBy(c)) return 'rejected';
+  const cell = json.proxies[c]!.checks[id];
+  return !cell ? '-' : cell.status === 'pass' ? 'pass' : cell.status === 'fail' ? '**FAIL**' : 'not run';
+};
+const ran = (c: string) => json.proxies[c] ?? rejectedBy(c)!;
+const lines = [
+  `Shipped configs on every proxy version (npm run test:matrix, ${new Date().toISOString().slice(0, 10)}, ${seconds.toFixed(0)} s on this machine)`,
+  '',
+  `| check | ${columns.join(' | ')} |`,
+  `| --- | ${columns.map(() => '---').join(' | ')} |`,
+  `| version that ran | ${columns.map((c) => `${shortVersion(ran(c).version) ?? '?'} (${ran(c).release})`).join(' | ')} |`,
+  ...ids.map((id) => `| ${id} | ${columns.map((c) => mark(c, id)).join(' | ')} |`),
+  '',
+];
+const failures = [
+  ...json.rejected.map((r) => `- **${r.label}** rejected its config: ${r.message.split('\n').find((l) => /ALERT|emerg|Error|error/.test(l))?.trim() ?? r.message.split('\n')[0]}`),
+  ...columns.flatMap((c) => Object.entries(json.proxies[c]?.checks ?? {}).filter(([, cell]) => cell.status === 'fail').map(([id, cell]) => `- **${id}** on ${c}: ${cell.detail}`)),
+];
+if (failures.length > 0) lines.push('Failures:', '', ...failures, '');
+writeFileSync(join(out, 'matrix.md'), `${lines.join('\n')}\n`);
+process.stdout.write(`\n${lines.join('\n')}\nFull report: reports/matrix/checklist.md; this table: reports/matrix/matrix.md\n`);
+process.exit(exit);
