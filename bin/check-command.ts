@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import type { RunCertificates } from '../fixtures/certs.ts';
 import { repoRoot } from '../fixtures/lab/paths.ts';
 import { AdaptationError } from '../fixtures/proxies/adapt.ts';
-import { BadProxyName, proxies, proxyBuild } from '../fixtures/proxies/index.ts';
+import { BadProxyName, proxies, proxyBuild, releaseForConfig } from '../fixtures/proxies/index.ts';
 import { renderConfig } from '../fixtures/proxies/render.ts';
 import { SETUP_ADVICE } from '../fixtures/runtime/types.ts';
 import type { ChecklistJson } from '../fixtures/report/checklist-report.ts';
@@ -100,8 +100,11 @@ export async function checkCommand(argv: string[]): Promise<number> {
   // Adapt each up front: a config that cannot be adapted is bad input, reported before Docker starts.
   for (const { proxy, config, text } of configs) {
     try {
-      const preview = renderConfig(proxyBuild(proxy).definition, text, { backendHost: 'backend', backendPort: 1, certs: {} as RunCertificates, appPort, file: config, placeholders });
-      const listed = preview.changes.map((c) => `  line ${c.line}: ${c.before || c.after}  (${c.why})`).join('\n');
+      const build = proxyBuild(proxy);
+      const preview = renderConfig(build.definition, text, { backendHost: 'backend', backendPort: 1, certs: {} as RunCertificates, appPort, file: config, placeholders });
+      // The release it will run on, where the config needs another than the default (the global setup decides the same way).
+      const release = proxy.includes('@') ? undefined : releaseForConfig(build.definition, text).change;
+      const listed = [...(release ? [release] : []), ...preview.changes].map((c) => `  line ${c.line}: ${c.before || c.after}  (${c.why})`).join('\n');
       process.stderr.write(`wspc: adapting ${config} for the test run (the full list is in the report):\n${listed}\n`);
     } catch (error) {
       if (error instanceof AdaptationError) return fail(BAD_INPUT, `cannot adapt ${configs.length > 1 ? `${config}: ` : 'the config: '}${error.message}`);

@@ -7,7 +7,7 @@ import { defineCheck, outcome } from '../fixtures/harness.ts';
 import { lab, scenarioFile, selectedForThisRun, startScenario, stopTarget, workerRuntime } from '../fixtures/lab/lab.ts';
 import type { Target } from '../fixtures/lab/target.ts';
 import { diagnose } from '../fixtures/diagnosis/diagnose.ts';
-import { nginx } from '../fixtures/proxies/nginx.ts';
+import { nginx } from '../fixtures/proxies/nginx/index.ts';
 import { readFileSync } from 'node:fs';
 
 /** The check, a value: the version test below runs it on each nginx. */

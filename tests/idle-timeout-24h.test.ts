@@ -24,6 +24,8 @@ defineCheck(
     // A generic sample's client/server 10 s and no tunnel timeout; Caddy's read_timeout 15s.
     { proxy: 'haproxy', scenario: 'sample-defaults-10s', symptom: new RegExp(`closed after (9(\\.\\d+)?|10(\\.\\d+)?|11) s .*${section}`) },
     { proxy: 'caddy', scenario: 'read-timeout-15s', symptom: new RegExp(`closed after (13\\.[5-9]\\d*|1[45](\\.\\d+)?|16(\\.[0-4]\\d*)?) s .*${section}`) },
+    // Caddy 2.7+'s stream_timeout 1h closes every tunnel at an hour of age (run on Caddy 2.11).
+    { proxy: 'caddy', scenario: 'stream-timeout-1h', symptom: new RegExp(`closed after (5[4-9]|6[0-6])(\\.\\d+)? min .*${section}`) },
     { proxy: 'apache', scenario: 'timeout-5s', symptom: new RegExp(`closed after (4\\.[5-9]\\d*|5(\\.[0-4]\\d*)?) s .*${section}`) },
   ],
 );

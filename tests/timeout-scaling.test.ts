@@ -5,7 +5,7 @@ import { lab } from '../fixtures/lab/lab.ts';
 import { repoRoot } from '../fixtures/lab/paths.ts';
 import { proxyNamed } from '../fixtures/proxies/index.ts';
 import { renderConfig } from '../fixtures/proxies/render.ts';
-import { apacheSeconds } from '../fixtures/proxies/timeouts/apache.ts';
+import { apacheSeconds } from '../fixtures/proxies/apache/timeouts.ts';
 import { DEFAULT_TIME_SCALE, parseScale, timeScaleFor } from '../fixtures/proxies/timeouts/scale.ts';
 
 /** The renderer alone (no proxy runs): an unset timeout can never run at its real value. */
