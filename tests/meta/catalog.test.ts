@@ -14,18 +14,20 @@ import type { ChecklistJson } from '../../fixtures/report/checklist-report.ts';
 /** Runs `wspc check` as a support engineer would; resolves with its exit code, output and JSON report. */
 function wspc(args: string[]) {
   const json = join(mkdtempSync(join(tmpdir(), 'wspc-catalog-')), 'checklist.json');
-  return new Promise<{ code: number; stdout: string; stderr: string; failed: Record<string, string[]> }>((resolve) => {
+  return new Promise<{ code: number; stdout: string; stderr: string; failed: Record<string, string[]>; figures: Record<string, Record<string, string | undefined>> }>((resolve) => {
     execFile(process.execPath, [join(repoRoot, 'bin', 'wspc.js'), 'check', ...args, '--json', json], { cwd: repoRoot, maxBuffer: 16 * 1024 * 1024, timeout: RUN_TIMEOUT_MS }, (error, stdout, stderr) => {
       const failed: Record<string, string[]> = {};
+      const figures: Record<string, Record<string, string | undefined>> = {};
       try {
         const report = JSON.parse(readFileSync(json, 'utf8')) as ChecklistJson;
         for (const [label, column] of Object.entries(report.proxies)) {
           failed[label] = Object.entries(column.checks).filter(([, c]) => c.status === 'fail').map(([id]) => id).sort();
+          figures[label] = Object.fromEntries(Object.entries(column.checks).map(([id, c]) => [id, c.figure]));
         }
       } catch {
         // No report: bad input or environment, told by the exit code.
       }
-      resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr, failed });
+      resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr, failed, figures });
     });
   });
 }
@@ -69,6 +71,8 @@ if (lab().controls) {
         expect(result.stdout).toContain(`guide section "${entry.guide}"`);
       }
       for (const shown of customers.flatMap((c) => c.shows ?? [])) expect(output).toMatch(shown);
+      for (const c of customers)
+        for (const [id, figure] of Object.entries(c.figures ?? {})) expect(result.figures[`${c.proxy}:${base(c.file)}`]?.[id], `${id} on ${c.file}`).toMatch(figure);
     }, RUN_TIMEOUT_MS);
 
     test('a customer template with placeholders left open: exit 2, every one named in one message, before Docker starts', async () => {
@@ -86,6 +90,19 @@ if (lab().controls) {
         expect(result.stderr).toMatch(/line \d+|:\d+/);
       }, RUN_TIMEOUT_MS);
     }
+
+    test('a directive the pinned version lacks (http2 on, on nginx@1.22): exit 2, naming the version that has it', async () => {
+      const result = await wspc(['--proxy', 'nginx@1.22', '--config', 'fixtures/customer-configs/nginx-http2-directive.conf']);
+      expect(result.code, `${result.stdout}\n${result.stderr.slice(-2000)}`).toBe(2);
+      expect(result.stderr).toMatch(/unknown directive "http2"/);
+      expect(result.stderr).toMatch(/line 21: "http2 on" needs nginx 1\.25\.1 or later .*; this is nginx 1\.22 \(bookworm\): run it on nginx@1\.26 or nginx@1\.30/);
+    }, RUN_TIMEOUT_MS);
+
+    test('an unknown proxy version: exit 2 listing the versions built here, before Docker starts', async () => {
+      const result = await wspc(['--proxy', 'nginx@1.99', '--config', 'proxies/nginx/inspect360.conf']);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(/No nginx "1\.99" is built here: expected one of nginx@1\.18 \(bullseye\), nginx@1\.22 \(bookworm, the default\), nginx@1\.26 \(trixie\), nginx@1\.30 \(sid\)/);
+    });
 
     // IIS web.configs are validated as files, whatever proxies run; the in-process run judges them too.
     for (const entry of catalog.filter((e) => e.proxy === 'iis')) {
