@@ -1,3 +1,4 @@
+import { seenByBackend } from '../fixtures/clients/backend-api.ts';
 import { rawHandshake } from '../fixtures/clients/https-client.ts';
 import { freshSession } from '../fixtures/clients/session.ts';
 import { describeAttempt, nextMessage, openSocket } from '../fixtures/clients/ws-client.ts';
@@ -30,7 +31,10 @@ defineCheck(
       if (!welcome) return outcome.fail(`101 received, but no message from the backend reached the client${closed}`);
       if (!echo) return outcome.fail(`101 received, but a message from the client never came back from the backend${closed}`);
       const roundTrip = performance.now() - sent;
-      return outcome.pass(`101 with a valid Sec-WebSocket-Accept; messages flow both ways (echo in ${roundTrip.toFixed(1)} ms)`, {
+      // The backend takes the socket on whatever path the proxy forwards to: say so when it was rewritten.
+      const seenPath = new URL((await seenByBackend(attempt.probe))[0]?.url ?? target.wsPath, 'http://backend').pathname;
+      const rewritten = seenPath !== target.wsPath ? `; the proxy forwarded ${target.wsPath} to the backend as ${seenPath}` : '';
+      return outcome.pass(`101 with a valid Sec-WebSocket-Accept; messages flow both ways (echo in ${roundTrip.toFixed(1)} ms)${rewritten}`, {
         figure: `echo ${roundTrip.toFixed(1)} ms`,
       });
     } finally {

@@ -98,6 +98,20 @@ if (lab().controls) {
       expect(result.stderr).toMatch(/line 21: "http2 on" needs nginx 1\.25\.1 or later .*; this is nginx 1\.22 \(bookworm\): run it on nginx@1\.26 or nginx@1\.30/);
     }, RUN_TIMEOUT_MS);
 
+    test('a directive the pinned version no longer has (ssl on, on nginx@1.26): exit 2, naming the versions that have it', async () => {
+      const result = await wspc(['--proxy', 'nginx@1.26', '--config', 'fixtures/customer-configs/nginx-ssl-on.conf']);
+      expect(result.code, `${result.stdout}\n${result.stderr.slice(-2000)}`).toBe(2);
+      expect(result.stderr).toMatch(/unknown directive "ssl"/);
+      expect(result.stderr).toMatch(/line \d+: "ssl on" is gone from nginx 1\.25\.1 on .*; this is nginx 1\.26 \(trixie\): run it on nginx@1\.18 or nginx@1\.22/);
+    }, RUN_TIMEOUT_MS);
+
+    test('a Caddy 2.7 subdirective on Caddy 2.6 (caddy@2.6): exit 2, naming the version that has it', async () => {
+      const result = await wspc(['--proxy', 'caddy@2.6', '--config', 'fixtures/customer-configs/caddy-stream-timeout.Caddyfile']);
+      expect(result.code, `${result.stdout}\n${result.stderr.slice(-2000)}`).toBe(2);
+      expect(result.stderr).toMatch(/stream_timeout/);
+      expect(result.stderr).toMatch(/"stream_timeout" needs caddy 2\.7\.0 or later .*; this is caddy 2\.6 \(bookworm\): run it on caddy@2\.11/);
+    }, RUN_TIMEOUT_MS);
+
     test('an unknown proxy version: exit 2 listing the versions built here, before Docker starts', async () => {
       const result = await wspc(['--proxy', 'nginx@1.99', '--config', 'proxies/nginx/inspect360.conf']);
       expect(result.code).toBe(2);
