@@ -16,7 +16,8 @@ defineCheck(
     try {
       session = await login(target, user, ca);
     } catch (error) {
-      return outcome.fail(`${error instanceof Error ? error.message : String(error)}; the WebSocket checks ran with a session from the backend directly, but a browser cannot log in through this config`);
+      const why = (error instanceof Error ? error.message : String(error)).replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim();
+      return outcome.fail(`${why}; the WebSocket checks ran with a session from the backend directly, but a browser cannot log in through this config`);
     }
     const me = await httpsRequest(target, '/api/me', { method: 'GET', ca, headers: { Cookie: session.cookie } });
     if (me.status !== 200 || !me.body.includes(user)) return outcome.fail(`login through the proxy set a cookie, but /api/me with it answered ${me.status}: ${me.body.slice(0, 120)}`);
