@@ -8,7 +8,7 @@ import type { RunCertificates } from '../fixtures/certs.ts';
 import { repoRoot } from '../fixtures/lab/paths.ts';
 import { AdaptationError } from '../fixtures/proxies/adapt.ts';
 import { BadProxyName, proxies, proxyBuild, releaseForConfig } from '../fixtures/proxies/index.ts';
-import { renderConfig } from '../fixtures/proxies/render.ts';
+import { readIncluded, renderConfig } from '../fixtures/proxies/render.ts';
 import { SETUP_ADVICE } from '../fixtures/runtime/types.ts';
 import type { ChecklistJson } from '../fixtures/report/checklist-report.ts';
 import { describeDiagnosis } from '../fixtures/diagnosis/diagnose.ts';
@@ -55,6 +55,7 @@ export async function checkCommand(argv: string[]): Promise<number> {
         'strict-backend': { type: 'boolean', default: false },
         set: { type: 'string', multiple: true, default: [] },
         'keep-going': { type: 'boolean', default: false },
+        include: { type: 'string', multiple: true, default: [] },
       },
     });
   } catch (error) {
@@ -92,6 +93,11 @@ export async function checkCommand(argv: string[]): Promise<number> {
     if (at < 1) return fail(BAD_INPUT, `--set takes NAME=VALUE (got "${pair}")`);
     placeholders[pair.slice(0, at)] = pair.slice(at + 1);
   }
+  const includes = args.include.map((f) => resolve(f));
+  for (const file of includes) {
+    if (!existsSync(file)) return fail(BAD_INPUT, `--include ${file}: no such file`);
+  }
+  const included = readIncluded(includes, process.cwd());
   if (configs.some((c) => c.proxy === 'iis')) {
     if (configs.length > 1) return fail(BAD_INPUT, 'an IIS web.config is validated as a file: check it on its own (one --proxy iis --config PATH)');
     return checkWebConfig(configs[0]!.config, configs[0]!.text, appPort, { json: args.json, markdown: args.markdown });
@@ -101,7 +107,7 @@ export async function checkCommand(argv: string[]): Promise<number> {
   for (const { proxy, config, text } of configs) {
     try {
       const build = proxyBuild(proxy);
-      const preview = renderConfig(build.definition, text, { backendHost: 'backend', backendPort: 1, certs: {} as RunCertificates, appPort, file: config, placeholders });
+      const preview = renderConfig(build.definition, text, { backendHost: 'backend', backendPort: 1, certs: {} as RunCertificates, appPort, file: config, placeholders, included });
       // The release it will run on, where the config needs another than the default (the global setup decides the same way).
       const release = proxy.includes('@') ? undefined : releaseForConfig(build.definition, text).change;
       const listed = [...(release ? [release] : []), ...preview.changes].map((c) => `  line ${c.line}: ${c.before || c.after}  (${c.why})`).join('\n');
@@ -113,7 +119,7 @@ export async function checkCommand(argv: string[]): Promise<number> {
   }
 
   const reports = mkdtempSync(join(tmpdir(), 'wspc-'));
-  const targets: TargetSetting[] = configs.map(({ proxy, config }) => ({ proxy, config: resolve(config), wsPath: args.path, appPort, placeholders }));
+  const targets: TargetSetting[] = configs.map(({ proxy, config }) => ({ proxy, config: resolve(config), wsPath: args.path, appPort, placeholders, ...(includes.length ? { includes } : {}) }));
   const exit = await runSuite({
     WSPC_TARGETS: JSON.stringify(targets),
     WSPC_REPORTS_DIR: reports,

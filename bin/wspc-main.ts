@@ -20,6 +20,8 @@ Options:
                        repeat for each; a config with open placeholders stops with exit 2 naming all
   --strict-backend     a backend that follows RFC 9110 section 7.8 (ignores Upgrade on HTTP/1.0)
                        instead of one like Inspect360's Node backend (accepts it); WSPC_BACKEND=strict
+  --include FILE       a file the config includes (nginx: include snippets/ws.conf;), sent with it;
+                       repeat for each; it runs inlined on its include line
   --keep-going         a config its proxy refuses is reported as rejected (exit 1) and the other
                        columns still run, instead of stopping the run with exit 2
 

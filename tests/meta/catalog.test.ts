@@ -54,7 +54,10 @@ if (lab().controls) {
       .filter(Boolean);
     // --path and --backend-port apply to every config of a run; --set values only where a config names them.
     const customers = customerConfigs.filter((c) => selected.has(c.proxy) && c.shows && !c.appPort && !c.wsPath);
-    const sets = customers.flatMap((c) => Object.entries(c.placeholders ?? {})).flatMap(([name, value]) => ['--set', `${name}=${value}`]);
+    const sets = [
+      ...customers.flatMap((c) => Object.entries(c.placeholders ?? {})).flatMap(([name, value]) => ['--set', `${name}=${value}`]),
+      ...customers.flatMap((c) => c.includes ?? []).flatMap((file) => ['--include', file]),
+    ];
     const columns = [
       ...Object.keys(proxies).filter((p) => selected.has(p)).map((p) => ({ proxy: p, file: proxies[p]!.configFile, fails: [] as string[] })),
       ...broken.map((e) => ({ proxy: e.proxy, file: e.file, fails: [...e.fails].sort() })),
