@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -14,6 +14,9 @@ import type { ChecklistJson } from '../fixtures/report/checklist-report.ts';
 import { describeDiagnosis } from '../fixtures/diagnosis/diagnose.ts';
 import { checkWebConfig } from './iis-command.ts';
 import type { TargetSetting } from '../fixtures/settings.ts';
+
+/** A line as listed on the terminal: an included file inlined on one line is long; the report has it whole. */
+const clip = (line: string) => (line.length > 140 ? `${line.slice(0, 137)}...` : line);
 
 const BAD_INPUT = 2;
 const ENVIRONMENT = 3;
@@ -76,9 +79,19 @@ export async function checkCommand(argv: string[]): Promise<number> {
       throw error;
     }
   }
-  const configs: Array<{ proxy: string; config: string; text: string }> = [];
+  const configs: Array<{ proxy: string; config: string; text: string; dir?: string }> = [];
   for (const { proxy, config } of pairs) {
     try {
+      // A configuration directory (a copy of /etc/nginx): its nginx.conf runs, with the files it includes.
+      if (statSync(resolve(config)).isDirectory()) {
+        const definition = proxy === 'iis' ? undefined : proxyBuild(proxy!).definition;
+        const root = definition?.includes?.inlinedFrom;
+        if (!definition || !root) return fail(BAD_INPUT, `${config} is a directory: a whole configuration directory is read for nginx (a copy of /etc/nginx); for ${proxy} give the config file itself`);
+        const main = join(resolve(config), 'nginx.conf');
+        if (!existsSync(main)) return fail(BAD_INPUT, `${config} is a directory without nginx.conf: give the directory that holds it (a copy of ${root}), or the site file with --include for what it includes`);
+        configs.push({ proxy: proxy!, config: join(config, 'nginx.conf'), text: readFileSync(main, 'utf8'), dir: resolve(config) });
+        continue;
+      }
       configs.push({ proxy: proxy!, config, text: readFileSync(resolve(config), 'utf8') });
     } catch (error) {
       return fail(BAD_INPUT, `cannot read ${config}: ${(error as Error).message}`);
@@ -97,20 +110,21 @@ export async function checkCommand(argv: string[]): Promise<number> {
   for (const file of includes) {
     if (!existsSync(file)) return fail(BAD_INPUT, `--include ${file}: no such file`);
   }
-  const included = readIncluded(includes, process.cwd());
   if (configs.some((c) => c.proxy === 'iis')) {
     if (configs.length > 1) return fail(BAD_INPUT, 'an IIS web.config is validated as a file: check it on its own (one --proxy iis --config PATH)');
     return checkWebConfig(configs[0]!.config, configs[0]!.text, appPort, { json: args.json, markdown: args.markdown });
   }
 
   // Adapt each up front: a config that cannot be adapted is bad input, reported before Docker starts.
-  for (const { proxy, config, text } of configs) {
+  const includesOf = (dir: string | undefined) => [...includes, ...(dir ? [dir] : [])];
+  for (const { proxy, config, text, dir } of configs) {
     try {
       const build = proxyBuild(proxy);
+      const included = readIncluded(includesOf(dir), process.cwd(), build.definition.includes?.inlinedFrom);
       const preview = renderConfig(build.definition, text, { backendHost: 'backend', backendPort: 1, certs: {} as RunCertificates, appPort, file: config, placeholders, included });
       // The release it will run on, where the config needs another than the default (the global setup decides the same way).
       const release = proxy.includes('@') ? undefined : releaseForConfig(build.definition, text).change;
-      const listed = [...(release ? [release] : []), ...preview.changes].map((c) => `  line ${c.line}: ${c.before || c.after}  (${c.why})`).join('\n');
+      const listed = [...(release ? [release] : []), ...preview.changes].map((c) => `  line ${c.line}: ${clip(c.before || c.after)}  (${c.why})`).join('\n');
       process.stderr.write(`wspc: adapting ${config} for the test run (the full list is in the report):\n${listed}\n`);
     } catch (error) {
       if (error instanceof AdaptationError) return fail(BAD_INPUT, `cannot adapt ${configs.length > 1 ? `${config}: ` : 'the config: '}${error.message}`);
@@ -119,7 +133,7 @@ export async function checkCommand(argv: string[]): Promise<number> {
   }
 
   const reports = mkdtempSync(join(tmpdir(), 'wspc-'));
-  const targets: TargetSetting[] = configs.map(({ proxy, config }) => ({ proxy, config: resolve(config), wsPath: args.path, appPort, placeholders, ...(includes.length ? { includes } : {}) }));
+  const targets: TargetSetting[] = configs.map(({ proxy, config, dir }) => ({ proxy, config: resolve(config), wsPath: args.path, appPort, placeholders, ...(includesOf(dir).length ? { includes: includesOf(dir) } : {}) }));
   const exit = await runSuite({
     WSPC_TARGETS: JSON.stringify(targets),
     WSPC_REPORTS_DIR: reports,

@@ -115,6 +115,12 @@ if (lab().controls) {
       expect(result.stderr).toMatch(/"stream_timeout" needs caddy 2\.7\.0 or later .*; this is caddy 2\.6 \(bookworm\): run it on caddy@2\.11/);
     }, RUN_TIMEOUT_MS);
 
+    test('a configuration directory for a proxy other than nginx: exit 2 before Docker starts', async () => {
+      const result = await wspc(['--proxy', 'apache', '--config', 'fixtures/customer-configs/etc-nginx']);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(/is a directory: a whole configuration directory is read for nginx .*; for apache give the config file itself/);
+    });
+
     test('an unknown proxy version: exit 2 listing the versions built here, before Docker starts', async () => {
       const result = await wspc(['--proxy', 'nginx@1.99', '--config', 'proxies/nginx/inspect360.conf']);
       expect(result.code).toBe(2);
