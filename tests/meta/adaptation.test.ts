@@ -5,7 +5,7 @@ import type { RunCertificates } from '../../fixtures/certs.ts';
 import { repoRoot } from '../../fixtures/lab/paths.ts';
 import { AdaptationError } from '../../fixtures/proxies/adapt.ts';
 import { proxies } from '../../fixtures/proxies/index.ts';
-import { plainPortOf, renderConfig, type RenderOptions } from '../../fixtures/proxies/render.ts';
+import { plainPortOf, renderConfig, withFileLines, type RenderOptions } from '../../fixtures/proxies/render.ts';
 
 const certs = { fullchainPem: 'CHAIN\n', keyPem: 'KEY\n' } as RunCertificates;
 const options: RenderOptions = { backendHost: 'host.docker.internal', backendPort: 41234, certs };
@@ -87,5 +87,33 @@ describe('adaptation: a config runs as written, except for the backend address',
     expect(rendered.text.split('\n')[1]).toBe('\ttls /etc/caddy/wspc-run-fullchain.pem /etc/caddy/wspc-run-key.pem');
     expect(rendered.changes.map((c) => c.why).join(' ')).toMatch(/automatic HTTPS/);
     expect(rendered.files.map((f) => f.target)).toEqual(['/etc/caddy/wspc-run-fullchain.pem', '/etc/caddy/wspc-run-key.pem']);
+  });
+});
+
+describe('configs as received: lines moved by shaping are named as the file\'s', () => {
+  const customer = (file: string) => readFileSync(join(repoRoot, 'fixtures/customer-configs', file), 'utf8');
+  const snippet = (file: string) => new Map([[join(repoRoot, 'fixtures/customer-configs/snippets', file), customer(`snippets/${file}`)]]);
+
+  test("Apache: an included file's lines map back to the file and its Include line; the proxy's messages get the file's line", () => {
+    const rendered = render('apache', customer('apache-vhost-with-include.conf'), { included: snippet('inspect360-websocket.conf') });
+    const lines = rendered.text.split('\n');
+    const proxyPass = lines.findIndex((l) => l.startsWith('ProxyPass /ws'));
+    expect(rendered.origin?.[proxyPass]).toEqual({ line: 29, from: { file: expect.stringMatching(/inspect360-websocket\.conf$/), line: 2 } });
+    // A line after the include moved down by the included file's length; its origin is its own line.
+    const catchAll = lines.findIndex((l) => l.trim().startsWith('ProxyPass / '));
+    expect(rendered.origin?.[catchAll]).toEqual({ line: 32 });
+    const said = `AH00526: Syntax error on line ${catchAll + 1} of /etc/apache2/sites-enabled/inspect360.conf:`;
+    expect(withFileLines(said, '/etc/apache2/sites-enabled/inspect360.conf', rendered.origin)).toContain(`line ${catchAll + 1} of /etc/apache2/sites-enabled/inspect360.conf (the file's line 32)`);
+  });
+
+  test("Apache: a vhost body's wrapper shifts it by 7; changes name the file's lines", () => {
+    const rendered = render('apache', customer('apache-vhost-body.conf'));
+    expect(rendered.origin?.slice(0, 7)).toEqual(Array(7).fill(null));
+    expect(rendered.changes.find((c) => c.why.startsWith('backend address'))?.line).toBe(5);
+  });
+
+  test('nginx: an include nobody sent stops with exit 2 naming --include', () => {
+    const error = rejection(() => render('nginx', customer('nginx-site-with-snippet.conf')));
+    expect(error.message).toMatch(/:23: includes snippets\/websocket-proxy\.conf, which is not part of this config: send it with it \(wspc check --include FILE/);
   });
 });
