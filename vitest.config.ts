@@ -1,4 +1,6 @@
+import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
+import { settings } from './fixtures/settings.ts';
 
 // Ryuk (testcontainers' reaper) needs a registry pull that many machines cannot make; the suite
 // removes its containers itself, by label, on pass, failure and Ctrl-C.
@@ -27,7 +29,10 @@ export default defineConfig({
     globalSetup: ['fixtures/lab/global-setup.ts'],
     // Checks mostly wait on sockets and containers, not the CPU.
     maxWorkers: 4,
-    reporters: ['default'],
+    // JUnit XML (what GitLab, Jenkins, Azure and GitHub test reporters read) beside the checklist:
+    // one testcase per check and column ("http11 passes on nginx"), the detail and diagnostics
+    // folder in a failure's message.
+    reporters: ['default', ['junit', { outputFile: join(settings.reportsDir(import.meta.dirname), 'junit.xml') }]],
     // `npm test` runs checks, meta and timing, then `npm run test:catalog` the catalog (whole
     // `wspc check` runs, which would only add load beside the others); `wspc check` runs checks and timing.
     projects: [

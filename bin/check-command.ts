@@ -9,9 +9,11 @@ import { repoRoot } from '../fixtures/lab/paths.ts';
 import { AdaptationError } from '../fixtures/proxies/adapt.ts';
 import { BadProxyName, proxies, proxyBuild, releaseForConfig } from '../fixtures/proxies/index.ts';
 import { readIncluded, renderConfig } from '../fixtures/proxies/render.ts';
+import { parseScale } from '../fixtures/proxies/timeouts/scale.ts';
 import { SETUP_ADVICE } from '../fixtures/runtime/types.ts';
 import type { ChecklistJson } from '../fixtures/report/checklist-report.ts';
 import { describeDiagnosis } from '../fixtures/diagnosis/diagnose.ts';
+import { reportToGitHub } from '../fixtures/report/github.ts';
 import { checkWebConfig } from './iis-command.ts';
 import type { TargetSetting } from '../fixtures/settings.ts';
 
@@ -86,10 +88,11 @@ export async function checkCommand(argv: string[]): Promise<number> {
       if (statSync(resolve(config)).isDirectory()) {
         const definition = proxy === 'iis' ? undefined : proxyBuild(proxy!).definition;
         const root = definition?.includes?.inlinedFrom;
-        if (!definition || !root) return fail(BAD_INPUT, `${config} is a directory: a whole configuration directory is read for nginx (a copy of /etc/nginx); for ${proxy} give the config file itself`);
-        const main = join(resolve(config), 'nginx.conf');
-        if (!existsSync(main)) return fail(BAD_INPUT, `${config} is a directory without nginx.conf: give the directory that holds it (a copy of ${root}), or the site file with --include for what it includes`);
-        configs.push({ proxy: proxy!, config: join(config, 'nginx.conf'), text: readFileSync(main, 'utf8'), dir: resolve(config) });
+        const mainFile = definition?.includes?.mainFile;
+        if (!root || !mainFile) return fail(BAD_INPUT, `${config} is a directory: a whole configuration directory is read for nginx (a copy of /etc/nginx); for ${proxy} give the config file itself, with --include for the files it includes`);
+        const main = join(resolve(config), mainFile);
+        if (!existsSync(main)) return fail(BAD_INPUT, `${config} is a directory without ${mainFile}: give the directory that holds it (a copy of ${root}), or the site file with --include for what it includes`);
+        configs.push({ proxy: proxy!, config: join(config, mainFile), text: readFileSync(main, 'utf8'), dir: resolve(config) });
         continue;
       }
       configs.push({ proxy: proxy!, config, text: readFileSync(resolve(config), 'utf8') });
@@ -100,6 +103,13 @@ export async function checkCommand(argv: string[]): Promise<number> {
   const appPort = Number(args['backend-port']);
   if (!Number.isInteger(appPort) || appPort < 1 || appPort > 65535) return fail(BAD_INPUT, `--backend-port must be a port number (got "${args['backend-port']}")`);
   if (!args.path.startsWith('/')) return fail(BAD_INPUT, `--path must start with / (got "${args.path}")`);
+  if (args['time-scale'] !== undefined) {
+    try {
+      parseScale(args['time-scale'], '--time-scale');
+    } catch (error) {
+      return fail(BAD_INPUT, (error as Error).message);
+    }
+  }
   const placeholders: Record<string, string> = {};
   for (const pair of args.set) {
     const at = pair.indexOf('=');
@@ -153,6 +163,7 @@ export async function checkCommand(argv: string[]): Promise<number> {
   const markdown = readFileSync(join(reports, 'checklist.md'), 'utf8');
   if (args.json) writeFileSync(args.json, readFileSync(jsonFile));
   if (args.markdown) writeFileSync(args.markdown, markdown);
+  reportToGitHub(checklist, markdown);
 
   const columns = Object.entries(checklist.proxies);
   const cells = columns.flatMap(([label, p]) => Object.entries(p.checks).map(([id, cell]) => ({ label, config: p.config, id, cell })));
@@ -174,12 +185,13 @@ export async function checkCommand(argv: string[]): Promise<number> {
 }
 
 /** Runs the test suite against the given config; its progress goes to stderr. */
-function runSuite(env: Record<string, string>): Promise<number> {
+function runSuite(env: Record<string, string> & { WSPC_REPORTS_DIR: string }): Promise<number> {
   const vitest = join(createRequire(import.meta.url).resolve('vitest/package.json'), '..', 'vitest.mjs');
   return new Promise((resolvePromise) => {
-    const child = spawn(process.execPath, [vitest, 'run', '--root', repoRoot, '--reporter', 'dot', '--project', 'checks', '--project', 'timing'], {
+    const child = spawn(process.execPath, [vitest, 'run', '--root', repoRoot, '--reporter', 'dot', '--reporter', 'junit', `--outputFile.junit=${join(env.WSPC_REPORTS_DIR, 'junit.xml')}`, '--project', 'checks', '--project', 'timing'], {
       cwd: repoRoot,
-      env: { ...process.env, ...env },
+      // The inner run's own GitHub reporting is off: this command reports once, on its stdout.
+      env: { ...process.env, GITHUB_ACTIONS: '', GITHUB_STEP_SUMMARY: '', ...env },
       stdio: ['ignore', process.stderr, process.stderr],
     });
     const forward = (signal: NodeJS.Signals) => child.kill(signal);

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { checkCommand } from './check-command.ts';
 
 const usage = `Usage: wspc check --proxy nginx|apache|caddy|haproxy|iis --config PATH [--config PATH ...] [options]
@@ -25,12 +27,31 @@ Options:
   --keep-going         a config its proxy refuses is reported as rejected (exit 1) and the other
                        columns still run, instead of stopping the run with exit 2
 
+Environment: WSPC_TIME_SCALE(_<PROXY>) as --time-scale, WSPC_BACKEND=strict as --strict-backend
+(npm test reads WSPC_PROXIES too, e.g. nginx,caddy@2.11).
+
 Exit: 0 every check passed, 1 a check failed, 2 bad input (unknown proxy or version, unreadable file,
 a config the proxy rejects or that cannot be adapted), 3 the environment (no Docker engine).`;
 
+const version = () => (JSON.parse(readFileSync(join(import.meta.dirname, '..', 'package.json'), 'utf8')) as { version: string }).version;
+
+
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  const help = (word: string | undefined) => word === '--help' || word === '-h' || word === 'help';
+  if (command === '--version' || command === '-V') {
+    process.stdout.write(`wspc ${version()}\n`);
+    return 0;
+  }
+  if (command === 'check' && rest.some(help)) {
+    process.stdout.write(`${usage}\n`);
+    return 0;
+  }
   if (command === 'check') return checkCommand(rest);
-  process.stderr.write(command && command !== '--help' && command !== '-h' ? `Unknown command "${command}".\n\n${usage}\n` : `${usage}\n`);
-  return command && command !== '--help' && command !== '-h' ? 2 : 0;
+  if (help(command)) {
+    process.stdout.write(`${usage}\n`);
+    return 0;
+  }
+  process.stderr.write(command ? `Unknown command "${command}".\n\n${usage}\n` : `${usage}\n`);
+  return 2;
 }

@@ -3,7 +3,9 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
+import { XMLParser } from 'fast-xml-parser';
 import { readCatalog } from '../../fixtures/catalog.ts';
+import { checkIds } from '../../fixtures/checklist.ts';
 import { customerConfigs } from '../../fixtures/customer-configs/index.ts';
 import { lab } from '../../fixtures/lab/lab.ts';
 import { settings } from '../../fixtures/settings.ts';
@@ -12,10 +14,10 @@ import { proxies } from '../../fixtures/proxies/index.ts';
 import type { ChecklistJson } from '../../fixtures/report/checklist-report.ts';
 
 /** Runs `wspc check` as a support engineer would; resolves with its exit code, output and JSON report. */
-function wspc(args: string[]) {
+function wspc(args: string[], env: Record<string, string> = {}) {
   const json = join(mkdtempSync(join(tmpdir(), 'wspc-catalog-')), 'checklist.json');
   return new Promise<{ code: number; stdout: string; stderr: string; failed: Record<string, string[]>; figures: Record<string, Record<string, string | undefined>> }>((resolve) => {
-    execFile(process.execPath, [join(repoRoot, 'bin', 'wspc.js'), 'check', ...args, '--json', json], { cwd: repoRoot, maxBuffer: 16 * 1024 * 1024, timeout: RUN_TIMEOUT_MS }, (error, stdout, stderr) => {
+    execFile(process.execPath, [join(repoRoot, 'bin', 'wspc.js'), 'check', ...args, '--json', json], { cwd: repoRoot, maxBuffer: 16 * 1024 * 1024, timeout: RUN_TIMEOUT_MS, env: { ...process.env, GITHUB_ACTIONS: '', GITHUB_STEP_SUMMARY: '', ...env } }, (error, stdout, stderr) => {
       const failed: Record<string, string[]> = {};
       const figures: Record<string, Record<string, string | undefined>> = {};
       try {
@@ -65,7 +67,9 @@ if (lab().controls) {
     ];
 
     test(`${columns.length} configs as columns of one run: exit 1, each failing exactly its declared checks, with the guide's words`, async () => {
-      const result = await wspc([...columns.flatMap((c) => ['--proxy', c.proxy, '--config', c.file]), ...sets]);
+      // As in a GitHub Actions job: annotations on the config lines, the table in the job summary.
+      const summary = join(mkdtempSync(join(tmpdir(), 'wspc-summary-')), 'summary.md');
+      const result = await wspc([...columns.flatMap((c) => ['--proxy', c.proxy, '--config', c.file]), ...sets], { GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: summary });
       const output = `${result.stderr}\n${result.stdout}`;
       expect(result.code, output.slice(-3000)).toBe(broken.length > 0 ? 1 : 0);
       for (const column of columns) expect(result.failed[`${column.proxy}:${base(column.file)}`], `${column.file}\n${result.stdout}`).toEqual(column.fails);
@@ -74,6 +78,24 @@ if (lab().controls) {
         expect(result.stdout).toContain(`guide section "${entry.guide}"`);
       }
       for (const shown of customers.flatMap((c) => c.shows ?? [])) expect(output).toMatch(shown);
+      for (const entry of broken) expect(result.stdout).toMatch(new RegExp(`^::error file=${entry.file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(,line=\\d+)?,title=\\S+ failed on ${entry.proxy}%3A${entry.name}::`, 'm'));
+      expect(result.stdout, 'an annotation on the directive\'s line').toMatch(/^::error file=proxies\/\S+,line=\d+,/m);
+      expect(readFileSync(summary, 'utf8')).toMatch(/^\| check \| .*\|$/m);
+      // JUnit XML for CI test reporters: one testcase per check and column, parsed as a consumer would.
+      const reports = /Full report and diagnostics: (\S+)/.exec(result.stdout)?.[1];
+      const junit = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '' }).parse(readFileSync(join(reports!, 'junit.xml'), 'utf8')) as {
+        testsuites: { testsuite: Array<{ testcase?: Array<{ name: string; failure?: unknown }> | { name: string; failure?: unknown } }> | { testcase?: unknown } };
+      };
+      const suites = [junit.testsuites.testsuite].flat() as Array<{ testcase?: Array<{ name: string; failure?: unknown }> | { name: string; failure?: unknown } }>;
+      const cases = suites.flatMap((suite) => [suite.testcase ?? []].flat());
+      for (const column of columns) {
+        for (const id of checkIds) {
+          const label = `${column.proxy}:${base(column.file)}`;
+          const named = cases.filter((c) => c.name === `${id} passes on ${label}` || c.name.endsWith(` > ${id} passes on ${label}`));
+          expect(named, `${id} on ${label} in junit.xml`).toHaveLength(1);
+          expect(named[0]!.failure !== undefined, `${id} on ${label}: failure in junit.xml`).toBe(column.fails.includes(id));
+        }
+      }
       for (const c of customers)
         for (const [id, figure] of Object.entries(c.figures ?? {})) expect(result.figures[`${c.proxy}:${base(c.file)}`]?.[id], `${id} on ${c.file}`).toMatch(figure);
     }, RUN_TIMEOUT_MS);
@@ -119,6 +141,23 @@ if (lab().controls) {
       const result = await wspc(['--proxy', 'apache', '--config', 'fixtures/customer-configs/etc-nginx']);
       expect(result.code).toBe(2);
       expect(result.stderr).toMatch(/is a directory: a whole configuration directory is read for nginx .*; for apache give the config file itself/);
+    });
+
+    test('the CLI explains itself: help on stdout, --version, a bad --time-scale refused before Docker starts', async () => {
+      const run = (args: string[]) =>
+        new Promise<{ code: number; stdout: string; stderr: string }>((resolve) =>
+          execFile(process.execPath, [join(repoRoot, 'bin', 'wspc.js'), ...args], { cwd: repoRoot }, (error, stdout, stderr) => resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr })),
+        );
+      for (const args of [['--help'], ['check', '--help']]) {
+        const help = await run(args);
+        expect(help.code, args.join(' ')).toBe(0);
+        expect(help.stdout).toMatch(/^Usage: wspc check --proxy/);
+        expect(help.stdout).toMatch(/Exit: 0 every check passed/);
+      }
+      expect((await run(['--version'])).stdout).toMatch(/^wspc \d+\.\d+\.\d+\n$/);
+      const scale = await run(['check', '--proxy', 'nginx', '--config', 'proxies/nginx/inspect360.conf', '--time-scale', 'abc']);
+      expect(scale.code).toBe(2);
+      expect(scale.stderr).toMatch(/--time-scale="abc" is not a time scale/);
     });
 
     test('an unknown proxy version: exit 2 listing the versions built here, before Docker starts', async () => {
