@@ -1,6 +1,7 @@
 // `npm run bench:timeouts`: how long it takes to certify ">= 24 h" idle timeouts, every proxy at
 // once, and what each proxy measured. A benchmark that prints figures, not a timed test.
 // Target: all proxies certified concurrently in <= 10 s wall at the default 1:10,000.
+import { settings } from '../fixtures/settings.ts';
 import { randomUUID } from 'node:crypto';
 import { generateRunCertificates } from '../fixtures/certs.ts';
 import { startTarget, type Target } from '../fixtures/lab/target.ts';
@@ -14,7 +15,8 @@ import type { ProxyStarter } from '../fixtures/timeouts/measure-idle.ts';
 process.env.TESTCONTAINERS_RYUK_DISABLED ??= 'true';
 process.env.TESTCONTAINERS_HOST_OVERRIDE ??= 'localhost';
 
-const names = (process.env.WSPC_PROXIES ?? Object.keys(proxies).join(',')).split(',').map((n) => n.trim()).filter(Boolean);
+// WSPC_PROXIES narrows it (its default releases; IIS is not run).
+const names = [...new Set(settings.proxies(Object.keys(proxies)).map((n) => n.split('@')[0]!))].filter((n) => n in proxies);
 const runtime = createRuntime('docker', `bench-${randomUUID().slice(0, 8)}`, process.pid);
 process.once('exit', () => runtime.cleanup());
 process.once('SIGINT', () => process.exit(130));

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { proxies, proxyBuild } from '../fixtures/proxies/index.ts';
 import type { ChecklistJson } from '../fixtures/report/checklist-report.ts';
 import { shortVersion } from '../fixtures/proxies/versions.ts';
+import { settings } from '../fixtures/settings.ts';
 
 const root = join(import.meta.dirname, '..');
 
@@ -27,7 +28,8 @@ mkdirSync(out, { recursive: true });
 
 /** Column names: proxy@version where the version names one release, else proxy@release. */
 function matrixBuilds(): string[] {
-  const wanted = process.argv.slice(2);
+  // Arguments, else WSPC_PROXIES (a narrowed npm test narrows its matrix too), else every build.
+  const wanted = process.argv.length > 2 ? process.argv.slice(2) : settings.narrowed() ? settings.proxies([]).filter((n) => n !== 'iis') : [];
   const all = Object.values(proxies).flatMap((d) =>
     Object.entries(d.releases).map(([release, version]) =>
       Object.values(d.releases).filter((v) => v === version).length === 1 ? `${d.name}@${version}` : `${d.name}@${release}`,
