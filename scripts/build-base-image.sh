@@ -36,7 +36,14 @@ security=${DEBIAN_SECURITY_MIRROR:-$(machine_mirror debian-security)}
 security=${security:-http://deb.debian.org/debian-security}
 
 echo "[base-image] no registry reachable: building $base with debootstrap ($suite from $mirror, about 40 s)"
-command -v debootstrap >/dev/null || { echo "[base-image] debootstrap is missing: run scripts/setup.sh" >&2; exit 1; }
+if ! command -v debootstrap >/dev/null; then
+  command -v apt-get >/dev/null || { echo "[base-image] no registry answers and debootstrap is missing on a system without apt: install debootstrap, or give Docker a registry" >&2; exit 1; }
+  echo "[base-image] installing debootstrap"
+  as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+  # Several releases' base images are made at once: one apt at a time.
+  install='command -v debootstrap >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap >/dev/null; }'
+  as_root flock /tmp/wspc-apt.lock sh -c "$install"
+fi
 root=$(mktemp -d /tmp/wspc-rootfs.XXXXXX)
 log=/tmp/wspc-debootstrap-$suite.log
 trap 'rm -rf "$root"' EXIT

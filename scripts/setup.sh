@@ -8,9 +8,9 @@ cd "$(dirname "$0")/.."
 say() { echo "[setup] $*"; }
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
+# debootstrap is installed later, only where no registry answers (scripts/build-base-image.sh).
 packages=()
 command -v dockerd >/dev/null || docker info >/dev/null 2>&1 || packages+=(docker.io)
-command -v debootstrap >/dev/null || packages+=(debootstrap)
 if [ ${#packages[@]} -gt 0 ]; then
   if ! command -v apt-get >/dev/null; then
     say "missing: ${packages[*]}, and this is not a Debian-like system: install them, then run this again" >&2
