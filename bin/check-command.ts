@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -11,7 +11,8 @@ import { BadProxyName, proxies, proxyBuild, releaseForConfig } from '../fixtures
 import { readIncluded, renderConfig } from '../fixtures/proxies/render.ts';
 import { parseScale } from '../fixtures/proxies/timeouts/scale.ts';
 import { SETUP_ADVICE } from '../fixtures/runtime/types.ts';
-import type { ChecklistJson } from '../fixtures/report/checklist-report.ts';
+import { renderTerminal, type ChecklistJson } from '../fixtures/report/checklist-report.ts';
+import { checkIds } from '../fixtures/checklist.ts';
 import { describeDiagnosis } from '../fixtures/diagnosis/diagnose.ts';
 import { reportToGitHub } from '../fixtures/report/github.ts';
 import { checkWebConfig } from './iis-command.ts';
@@ -61,6 +62,8 @@ export async function checkCommand(argv: string[]): Promise<number> {
         set: { type: 'string', multiple: true, default: [] },
         'keep-going': { type: 'boolean', default: false },
         include: { type: 'string', multiple: true, default: [] },
+        out: { type: 'string' },
+        only: { type: 'string' },
       },
     });
   } catch (error) {
@@ -116,6 +119,9 @@ export async function checkCommand(argv: string[]): Promise<number> {
     if (at < 1) return fail(BAD_INPUT, `--set takes NAME=VALUE (got "${pair}")`);
     placeholders[pair.slice(0, at)] = pair.slice(at + 1);
   }
+  const only = args.only?.split(',').map((id) => id.trim()).filter(Boolean);
+  const unknown = only?.filter((id) => !(checkIds as string[]).includes(id)) ?? [];
+  if (only && (only.length === 0 || unknown.length > 0)) return fail(BAD_INPUT, `--only takes check ids, comma-separated${unknown.length ? ` (unknown: ${unknown.join(', ')})` : ''}: ${checkIds.join(', ')}`);
   const includes = args.include.map((f) => resolve(f));
   for (const file of includes) {
     if (!existsSync(file)) return fail(BAD_INPUT, `--include ${file}: no such file`);
@@ -142,7 +148,8 @@ export async function checkCommand(argv: string[]): Promise<number> {
     }
   }
 
-  const reports = mkdtempSync(join(tmpdir(), 'wspc-'));
+  const reports = args.out ? resolve(args.out) : mkdtempSync(join(tmpdir(), 'wspc-'));
+  mkdirSync(reports, { recursive: true });
   const targets: TargetSetting[] = configs.map(({ proxy, config, dir }) => ({ proxy, config: resolve(config), wsPath: args.path, appPort, placeholders, ...(includesOf(dir).length ? { includes: includesOf(dir) } : {}) }));
   const exit = await runSuite({
     WSPC_TARGETS: JSON.stringify(targets),
@@ -150,7 +157,7 @@ export async function checkCommand(argv: string[]): Promise<number> {
     ...(args['time-scale'] ? { WSPC_TIME_SCALE: args['time-scale'] } : {}),
     ...(args['strict-backend'] ? { WSPC_BACKEND: 'strict' } : {}),
     ...(args['keep-going'] ? { WSPC_KEEP_GOING: '1' } : {}),
-  });
+  }, only);
 
   const setupError = join(reports, 'setup-error.json');
   if (existsSync(setupError)) {
@@ -161,34 +168,38 @@ export async function checkCommand(argv: string[]): Promise<number> {
   if (!existsSync(jsonFile)) return fail(ENVIRONMENT, `the suite stopped (exit ${exit}) without a report; see its output above`);
   const checklist = JSON.parse(readFileSync(jsonFile, 'utf8')) as ChecklistJson;
   const markdown = readFileSync(join(reports, 'checklist.md'), 'utf8');
-  if (args.json) writeFileSync(args.json, readFileSync(jsonFile));
+  // `--json -`: the JSON on stdout, for a pipe; the human-readable output then goes to stderr.
+  if (args.json === '-') process.stdout.write(readFileSync(jsonFile, 'utf8'));
+  else if (args.json) writeFileSync(args.json, readFileSync(jsonFile));
+  const say = (text: string) => (args.json === '-' ? process.stderr : process.stdout).write(text);
+  const stream = args.json === '-' ? process.stderr : process.stdout;
+  const color = stream.isTTY === true && !process.env.NO_COLOR;
   if (args.markdown) writeFileSync(args.markdown, markdown);
   reportToGitHub(checklist, markdown);
 
   const columns = Object.entries(checklist.proxies);
-  const cells = columns.flatMap(([label, p]) => Object.entries(p.checks).map(([id, cell]) => ({ label, config: p.config, id, cell })));
+  const cells = columns.flatMap(([label, p]) => Object.entries(p.checks).filter(([id]) => !only || only.includes(id)).map(([id, cell]) => ({ label, config: p.config, id, cell })));
   const failed = cells.filter(({ cell }) => cell.status === 'fail');
-  const table = markdown.split('\n## ')[0]!.split('\n').filter((line) => !line.startsWith('checklist:'));
-  process.stdout.write(`\n${table.join('\n').trim()}\n\n`);
+  say(`\nBackend: ${checklist.backend}. Runtime: ${checklist.runtime}.\n\n${renderTerminal(checklist, color, only)}\n\n`);
   for (const { label, config, id, cell } of failed) {
     const given = configs.find((c) => resolve(c.config) === config)?.config ?? config;
-    process.stdout.write(`FAIL ${id}${columns.length > 1 ? ` on ${label}` : ''}: ${cell.detail}\n     ${cell.diagnosis ? describeDiagnosis(cell.diagnosis, given) : ''}\n`);
+    say(`FAIL ${id}${columns.length > 1 ? ` on ${label}` : ''}: ${cell.detail}\n     ${cell.diagnosis ? describeDiagnosis(cell.diagnosis, given) : ''}\n`);
   }
-  for (const r of checklist.rejected) process.stdout.write(`REJECTED ${r.label} (${r.version}): ${r.message}\n`);
+  for (const r of checklist.rejected) say(`REJECTED ${r.label} (${r.version}): ${r.message}\n`);
   const notRun = cells.filter(({ cell }) => cell.status === 'not run').map(({ label, id }) => (columns.length > 1 ? `${id} on ${label}` : id));
-  if (notRun.length > 0) process.stdout.write(`not run: ${notRun.join(', ')}\n`);
+  if (notRun.length > 0) say(`not run: ${notRun.join(', ')}\n`);
   const rejected = checklist.rejected.length ? `, ${checklist.rejected.length} column(s) rejected by their proxy` : '';
-  process.stdout.write(`\n${cells.length - failed.length - notRun.length} passed, ${failed.length} failed${rejected}\nFull report and diagnostics: ${reports}\n`);
+  say(`\n${cells.length - failed.length - notRun.length} passed, ${failed.length} failed${rejected}\nFull report and diagnostics: ${reports}\n`);
   if (failed.length > 0 || checklist.rejected.length > 0) return 1;
   if (exit !== 0 || notRun.length > 0) return fail(ENVIRONMENT, `the suite exited with ${exit}; see its output above`);
   return 0;
 }
 
 /** Runs the test suite against the given config; its progress goes to stderr. */
-function runSuite(env: Record<string, string> & { WSPC_REPORTS_DIR: string }): Promise<number> {
+function runSuite(env: Record<string, string> & { WSPC_REPORTS_DIR: string }, only?: string[]): Promise<number> {
   const vitest = join(createRequire(import.meta.url).resolve('vitest/package.json'), '..', 'vitest.mjs');
   return new Promise((resolvePromise) => {
-    const child = spawn(process.execPath, [vitest, 'run', '--root', repoRoot, '--reporter', 'dot', '--reporter', 'junit', `--outputFile.junit=${join(env.WSPC_REPORTS_DIR, 'junit.xml')}`, '--project', 'checks', '--project', 'timing'], {
+    const child = spawn(process.execPath, [vitest, 'run', '--root', repoRoot, '--reporter', 'dot', '--reporter', 'junit', `--outputFile.junit=${join(env.WSPC_REPORTS_DIR, 'junit.xml')}`, '--project', 'checks', '--project', 'timing', ...(only ? ['--testNamePattern', `(^| )(${only.join('|')}) (passes on|flags) `] : [])], {
       cwd: repoRoot,
       // The inner run's own GitHub reporting is off: this command reports once, on its stdout.
       env: { ...process.env, GITHUB_ACTIONS: '', GITHUB_STEP_SUMMARY: '', ...env },
