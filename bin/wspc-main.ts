@@ -16,7 +16,7 @@ Options:
   --path /ws           WebSocket path the application uses (default /ws)
   --backend-port 5000  port the config's backend address uses for the application (default 5000)
   --time-scale N       time scale for timeout checks (default 10000: 24 h runs as 8.64 s)
-  --json FILE          write the checklist as JSON (same shape as reports/checklist.json)
+  --json FILE          write the checklist as JSON (same shape as reports/checklist.json); - for stdout
   --markdown FILE      write the checklist as Markdown
   --set NAME=VALUE     fill a placeholder the config leaves open (\${BACKEND}, <server IP>, GOTIFY_PORT);
                        repeat for each; a config with open placeholders stops with exit 2 naming all
@@ -24,6 +24,8 @@ Options:
                        instead of one like Inspect360's Node backend (accepts it); WSPC_BACKEND=strict
   --include FILE       a file the config includes (nginx: include snippets/ws.conf;), sent with it;
                        repeat for each; it runs inlined on its include line
+  --only ID[,ID]       run only these checks (e.g. http11,keepalive)
+  --out DIR            the report folder (default: a new temporary folder)
   --keep-going         a config its proxy refuses is reported as rejected (exit 1) and the other
                        columns still run, instead of stopping the run with exit 2
 

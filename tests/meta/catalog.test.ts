@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
@@ -159,6 +159,27 @@ if (lab().controls) {
       expect(scale.code).toBe(2);
       expect(scale.stderr).toMatch(/--time-scale="abc" is not a time scale/);
     });
+
+    test('--only reruns some checks, --out names the report folder, --json - puts the JSON on stdout', async () => {
+      const out = mkdtempSync(join(tmpdir(), 'wspc-out-'));
+      const run = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) =>
+        execFile(
+          process.execPath,
+          [join(repoRoot, 'bin', 'wspc.js'), 'check', '--proxy', 'nginx', '--config', 'proxies/nginx/scenarios/http10.conf', '--only', 'http11,upgrade', '--out', out, '--json', '-'],
+          { cwd: repoRoot, maxBuffer: 16 * 1024 * 1024, timeout: RUN_TIMEOUT_MS, env: { ...process.env, GITHUB_ACTIONS: '', GITHUB_STEP_SUMMARY: '' } },
+          (error, stdout, stderr) => resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+        ),
+      );
+      expect(run.code, run.stderr.slice(-2000)).toBe(1);
+      const json = JSON.parse(run.stdout) as ChecklistJson;
+      expect(json.proxies.nginx!.checks.http11!.status).toBe('fail');
+      expect(json.proxies.nginx!.checks.upgrade!.status).toBe('pass');
+      expect(json.proxies.nginx!.checks['tls-valid']!.status).toBe('not run');
+      expect(run.stderr).toMatch(/^http11 +FAIL$/m);
+      expect(run.stderr).not.toMatch(/\*\*FAIL\*\*\n\n1 passed/);
+      expect(run.stderr).toMatch(/1 passed, 1 failed/);
+      expect(readdirSync(out)).toEqual(expect.arrayContaining(['checklist.json', 'checklist.md', 'junit.xml']));
+    }, RUN_TIMEOUT_MS);
 
     test('an unknown proxy version: exit 2 listing the versions built here, before Docker starts', async () => {
       const result = await wspc(['--proxy', 'nginx@1.99', '--config', 'proxies/nginx/inspect360.conf']);
