@@ -92,7 +92,7 @@ export async function checkCommand(argv: string[]): Promise<number> {
         const definition = proxy === 'iis' ? undefined : proxyBuild(proxy!).definition;
         const root = definition?.includes?.inlinedFrom;
         const mainFile = definition?.includes?.mainFile;
-        if (!root || !mainFile) return fail(BAD_INPUT, `${config} is a directory: a whole configuration directory is read for nginx (a copy of /etc/nginx); for ${proxy} give the config file itself, with --include for the files it includes`);
+        if (!root || !mainFile) return fail(BAD_INPUT, `${config} is a directory: a whole configuration directory is read for nginx (a copy of /etc/nginx) and Caddy (/etc/caddy); for ${proxy} give the config file itself, with --include for the files it includes`);
         const main = join(resolve(config), mainFile);
         if (!existsSync(main)) return fail(BAD_INPUT, `${config} is a directory without ${mainFile}: give the directory that holds it (a copy of ${root}), or the site file with --include for what it includes`);
         configs.push({ proxy: proxy!, config: join(config, mainFile), text: readFileSync(main, 'utf8'), dir: resolve(config) });

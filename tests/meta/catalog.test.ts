@@ -140,7 +140,7 @@ if (lab().controls) {
     test('a configuration directory for a proxy other than nginx: exit 2 before Docker starts', async () => {
       const result = await wspc(['--proxy', 'apache', '--config', 'fixtures/customer-configs/etc-nginx']);
       expect(result.code).toBe(2);
-      expect(result.stderr).toMatch(/is a directory: a whole configuration directory is read for nginx .*; for apache give the config file itself/);
+      expect(result.stderr).toMatch(/is a directory: a whole configuration directory is read for nginx .* and Caddy .*; for apache give the config file itself/);
     });
 
     test('the CLI explains itself: help on stdout, --version, a bad --time-scale refused before Docker starts', async () => {
