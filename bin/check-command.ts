@@ -171,8 +171,8 @@ export async function checkCommand(argv: string[]): Promise<number> {
   // `--json -`: the JSON on stdout, for a pipe; the human-readable output then goes to stderr.
   if (args.json === '-') process.stdout.write(readFileSync(jsonFile, 'utf8'));
   else if (args.json) writeFileSync(args.json, readFileSync(jsonFile));
-  const say = (text: string) => (args.json === '-' ? process.stderr : process.stdout).write(text);
   const stream = args.json === '-' ? process.stderr : process.stdout;
+  const say = (text: string) => stream.write(text);
   const color = stream.isTTY === true && !process.env.NO_COLOR;
   if (args.markdown) writeFileSync(args.markdown, markdown);
   reportToGitHub(checklist, markdown);

@@ -36,7 +36,13 @@ function matrixBuilds(): string[] {
     ),
   );
   if (wanted.length === 0) return all;
-  return all.filter((name) => wanted.some((w) => name === w || name.split('@')[0] === w || proxyBuild(w).release === proxyBuild(name).release && proxyBuild(w).definition === proxyBuild(name).definition));
+  // A bare proxy name wants all its builds; a version or release wants the build it names.
+  const names = (w: string, name: string) => {
+    if (!w.includes('@')) return name.split('@')[0] === w;
+    const [a, b] = [proxyBuild(w), proxyBuild(name)];
+    return a.definition === b.definition && a.release === b.release;
+  };
+  return all.filter((name) => wanted.some((w) => names(w, name)));
 }
 
 const builds = matrixBuilds();
