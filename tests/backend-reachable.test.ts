@@ -34,5 +34,8 @@ defineCheck(
   [
     { proxy: 'nginx', scenario: 'wrong-upstream-port', symptom: /never reached the backend; the client saw HTTP 502/ },
     { proxy: 'nginx', scenario: 'error-page-masks-502', symptom: /with the backend down the client saw HTTP 200 instead of 101.*not nginx's own 502/ },
+    { proxy: 'apache', scenario: 'wrong-backend-port', symptom: /never reached the backend; the client saw HTTP 50[23]/ },
+    { proxy: 'caddy', scenario: 'wrong-backend-port', symptom: /never reached the backend; the client saw HTTP 50[23]/ },
+    { proxy: 'haproxy', scenario: 'wrong-backend-port', symptom: /never reached the backend; the client saw HTTP 50[23]/ },
   ],
 );

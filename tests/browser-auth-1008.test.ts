@@ -21,5 +21,10 @@ defineCheck(
       }
       return outcome.pass(`without a session the page's socket ${describeSocketEvents(events)}; the page shows 1008`, { figure: `page ${load.protocol}` });
     }),
-  [{ proxy: 'nginx', scenario: 'no-upgrade-header', symptom: /closed with 1006 without opening.*not close code 1008/ }],
+  [
+    { proxy: 'nginx', scenario: 'no-upgrade-header', symptom: /closed with 1006 without opening.*not close code 1008/ },
+    { proxy: 'caddy', scenario: 'edge-auth-403', symptom: /closed with 1006 without opening.*not close code 1008/ },
+    { proxy: 'haproxy', scenario: 'edge-auth-403', symptom: /closed with 1006 without opening.*not close code 1008/ },
+    { proxy: 'apache', scenario: 'http-without-upgrade', symptom: /closed with 1006 without opening.*not close code 1008/ },
+  ],
 );

@@ -70,5 +70,8 @@ defineCheck(
     { proxy: 'nginx', scenario: 'snakeoil-certificate', symptom: /ERR_CERT_AUTHORITY_INVALID/ },
     // HAProxy offers h2 and lets browsers tunnel WebSockets over it unless told not to.
     { proxy: 'haproxy', scenario: 'websocket-over-h2', symptom: /WebSocket went over HTTP\/2.*h2-workaround-bogus-websocket-clients/ },
+    { proxy: 'apache', scenario: 'cookie-dropped', symptom: /registered no user on the page's socket \(Cookie on the browser's upgrade: \(none\)\).*closed with 1008/ },
+    { proxy: 'caddy', scenario: 'cookie-dropped', symptom: /registered no user on the page's socket \(Cookie on the browser's upgrade: \(none\)\).*closed with 1008/ },
+    { proxy: 'haproxy', scenario: 'cookie-dropped', symptom: /registered no user on the page's socket \(Cookie on the browser's upgrade: \(none\)\).*closed with 1008/ },
   ],
 );

@@ -15,5 +15,10 @@ defineCheck(
     }
     return outcome.pass(`backend saw Connection: ${connection}`, { evidence: seen });
   },
-  [{ proxy: 'nginx', scenario: 'no-connection-header', symptom: /backend saw Connection: close.*HTTP 400/ }],
+  [
+    { proxy: 'nginx', scenario: 'no-connection-header', symptom: /backend saw Connection: close.*HTTP 400/ },
+    { proxy: 'caddy', scenario: 'connection-close', symptom: /backend saw Connection: close.*HTTP 400/ },
+    { proxy: 'haproxy', scenario: 'connection-close', symptom: /backend saw Connection: close.*HTTP 400/ },
+    { proxy: 'apache', scenario: 'http-without-upgrade', symptom: /backend saw Connection: Keep-Alive.*HTTP 400/ },
+  ],
 );

@@ -40,5 +40,7 @@ defineCheck(
     { proxy: 'nginx', scenario: 'cookie-blanked', symptom: /backend saw Cookie: \(none\).*closed with 1008/ },
     { proxy: 'caddy', scenario: 'cookie-dropped', symptom: /backend saw Cookie: \(none\).*closed with 1008/ },
     { proxy: 'nginx', scenario: 'cookie-path-rewritten', symptom: /Set-Cookie crossed the proxy with Path=\/api\/, which does not cover \/ws/ },
+    { proxy: 'haproxy', scenario: 'cookie-dropped', symptom: /backend saw Cookie: \(none\).*closed with 1008/ },
+    { proxy: 'apache', scenario: 'cookie-dropped', symptom: /backend saw Cookie: \(none\).*closed with 1008/ },
   ],
 );

@@ -23,5 +23,10 @@ defineCheck(
     if (me.status !== 200 || !me.body.includes(user)) return outcome.fail(`login through the proxy set a cookie, but /api/me with it answered ${me.status}: ${me.body.slice(0, 120)}`);
     return outcome.pass(`POST /api/login through the proxy set the session cookie; /api/me through the proxy knows ${user}`);
   },
-  [{ proxy: 'nginx', scenario: 'ws-only', symptom: /login through nginx\/ws-only answered 404 without a session cookie.*session from the backend directly/ }],
+  [
+    { proxy: 'nginx', scenario: 'ws-only', symptom: /login through nginx\/ws-only answered 404 without a session cookie.*session from the backend directly/ },
+    { proxy: 'apache', scenario: 'ws-only', symptom: /login through apache\/ws-only answered 404 without a session cookie/ },
+    { proxy: 'caddy', scenario: 'ws-only', symptom: /login through caddy\/ws-only answered 200 without a session cookie/ },
+    { proxy: 'haproxy', scenario: 'ws-only', symptom: /login through haproxy\/ws-only answered 503 without a session cookie/ },
+  ],
 );

@@ -37,5 +37,10 @@ defineCheck(
       ws?.terminate();
     }
   },
-  [{ proxy: 'nginx', scenario: 'cookie-blanked', symptom: /no "\[WebSocket\] User .* connected" line.*closed with 1008/ }],
+  [
+    { proxy: 'nginx', scenario: 'cookie-blanked', symptom: /no "\[WebSocket\] User .* connected" line.*closed with 1008/ },
+    { proxy: 'haproxy', scenario: 'cookie-dropped', symptom: /no "\[WebSocket\] User .* connected" line.*closed with 1008/ },
+    { proxy: 'apache', scenario: 'cookie-dropped', symptom: /no "\[WebSocket\] User .* connected" line.*closed with 1008/ },
+    { proxy: 'caddy', scenario: 'cookie-dropped', symptom: /no "\[WebSocket\] User .* connected" line.*closed with 1008/ },
+  ],
 );

@@ -31,5 +31,9 @@ defineCheck(
       figure: trusted.protocol,
     });
   },
-  [{ proxy: 'nginx', scenario: 'snakeoil-certificate', symptom: /TLS verification failed/ }],
+  [
+    { proxy: 'nginx', scenario: 'snakeoil-certificate', symptom: /TLS verification failed/ },
+    { proxy: 'apache', scenario: 'snakeoil-certificate', symptom: /TLS verification failed for .*self-signed certificate/ },
+    { proxy: 'caddy', scenario: 'tls-internal', symptom: /TLS verification failed for .*unable to get local issuer certificate/ },
+  ],
 );

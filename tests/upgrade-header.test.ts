@@ -14,5 +14,10 @@ defineCheck(
     }
     return outcome.pass(`backend saw Upgrade: ${upgrade}`, { evidence: seen });
   },
-  [{ proxy: 'nginx', scenario: 'no-upgrade-header', symptom: /backend saw Upgrade: \(none\).*HTTP 400/ }],
+  [
+    { proxy: 'nginx', scenario: 'no-upgrade-header', symptom: /backend saw Upgrade: \(none\).*HTTP 400/ },
+    { proxy: 'caddy', scenario: 'no-upgrade-header', symptom: /backend saw Upgrade: \(none\).*HTTP 400/ },
+    { proxy: 'haproxy', scenario: 'no-upgrade-header', symptom: /backend saw Upgrade: \(none\).*HTTP 400/ },
+    { proxy: 'apache', scenario: 'http-without-upgrade', symptom: /backend saw Upgrade: \(none\).*HTTP 400/ },
+  ],
 );

@@ -41,5 +41,11 @@ defineCheck(
       ws.close();
     }
   },
-  [{ proxy: 'nginx', scenario: 'no-upgrade-header', symptom: /HTTP 400 instead of 101/ }],
+  [
+    { proxy: 'nginx', scenario: 'no-upgrade-header', symptom: /HTTP 400 instead of 101/ },
+    { proxy: 'haproxy', scenario: 'wrong-backend-port', symptom: /handshake answered HTTP 503 instead of 101/ },
+    { proxy: 'haproxy', scenario: 'cookie-dropped', symptom: /101 received, but no message from the backend reached the client \(the socket was closed with 1008\)/ },
+    { proxy: 'apache', scenario: 'http-without-upgrade', symptom: /handshake answered HTTP 400 instead of 101/ },
+    { proxy: 'caddy', scenario: 'cookie-dropped', symptom: /101 received, but no message from the backend reached the client \(the socket was closed with 1008\)/ },
+  ],
 );

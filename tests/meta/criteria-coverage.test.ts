@@ -1,7 +1,10 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { readCatalog } from '../../fixtures/catalog.ts';
 import { checkIds } from '../../fixtures/checklist.ts';
 import { proxies } from '../../fixtures/proxies/index.ts';
+import { repoRoot } from '../../fixtures/lab/paths.ts';
 
 /**
  * Which checks each proxy's catalog shows failing on a broken config of its own. Every check must
@@ -10,43 +13,49 @@ import { proxies } from '../../fixtures/proxies/index.ts';
  * removes the line (the test fails while a listed pair is covered, so the list only shrinks).
  */
 const notYetShown: Record<string, string> = {
-  'tls-valid apache': 'no entry yet (candidate: the snakeoil certificate of Debian\'s default-ssl site)',
-  'tls-valid caddy': 'no entry yet (candidate: `tls internal`, a certificate from Caddy\'s own CA)',
-  'tls-valid haproxy': 'no entry yet (candidate: a PEM with the leaf but not its chain)',
-  'upgrade haproxy': 'no entry yet (candidate: `mode tcp` with `alpn h2,http/1.1`)',
-  'upgrade-header caddy': 'no entry yet: Caddy sets Upgrade on an upgrade itself; whether any directive removes it is not measured',
-  'upgrade-header haproxy': 'no entry yet: HAProxy in HTTP mode forwards Upgrade itself; whether `http-request del-header` reaches it is not measured',
-  'connection-header caddy': 'no entry yet: as upgrade-header',
-  'connection-header haproxy': 'no entry yet: as upgrade-header',
-  'http11 apache': 'no entry yet: mod_proxy speaks HTTP/1.1 upstream unless `SetEnv force-proxy-request-1.0`, not measured',
-  'http11 caddy': 'no entry yet: whether `transport http { versions 1.0 }` exists is not measured',
-  'http11 haproxy': 'no entry yet: HAProxy sends HTTP/1.1 upstream; no setting for 1.0 is known',
-  'login-route apache': 'no entry yet (candidate: a vhost with only the ProxyPass /ws lines)',
-  'login-route caddy': 'no entry yet (candidate: a site with only the @ws route)',
-  'login-route haproxy': 'no entry yet (candidate: a frontend whose default_backend is missing)',
-  'cookie-forwarded haproxy': 'no entry yet (candidate: `http-request del-header Cookie` on the WebSocket path)',
-  'auth-1008 caddy': 'no entry yet (candidate: a route that answers the WebSocket path itself)',
-  'auth-1008 haproxy': 'no entry yet (candidate: `mode tcp` to a backend in another mode)',
-  'no-buffering haproxy': 'no entry yet: HAProxy does not buffer responses; `option http-buffer-request` buffers requests only',
-  'backend-reachable apache': 'no entry yet (candidate: ProxyPass to the wrong port)',
-  'backend-reachable caddy': 'no entry yet (candidate: `reverse_proxy https://localhost:5000`)',
-  'backend-reachable haproxy': 'no entry yet (candidate: `server app localhost:5001`)',
-  'server-logs haproxy': 'no entry yet (candidate: the WebSocket path to another backend)',
-  'browser-auth-1008 caddy': 'no entry yet (as auth-1008)',
-  'browser-auth-1008 haproxy': 'no entry yet (as auth-1008)',
+  'tls-valid haproxy':
+    'no entry yet: HAProxy has no stock certificate to misconfigure (Debian ships no snakeoil or CA store in its image) and the run places its own chain at every `crt` path; a wrong certificate needs a second file the suite does not provide',
+  'no-buffering apache': 'no entry yet: mod_proxy_http flushes when the backend pauses; no buffering directive for streamed responses is known (mod_deflate only applies with Accept-Encoding, which the check does not send)',
+  'no-buffering caddy': 'cannot be broken by configuration as far as measured: with `flush_interval 5s` on the WebSocket route the streamed chunks still arrived 1202 ms apart over 1200 ms (Caddy flushes responses of unknown length at once) and pushes took 4 ms',
+  'no-buffering haproxy': 'no entry yet: HAProxy streams responses; `option http-buffer-request` buffers requests only',
+  'http11 caddy': "cannot be broken by configuration: reverse_proxy's `transport http { versions }` accepts 1.1, 2, h2c and 3, no 1.0 (https://caddyserver.com/docs/caddyfile/directives/reverse_proxy#versions)",
+  'http11 haproxy': 'cannot be broken by configuration: HAProxy talks HTTP/1.1 to servers in HTTP mode (or h2 with `proto h2`); it has no setting for HTTP/1.0 upstream',
 };
 
-describe('every check fails on a broken config of every proxy (the catalog shows it)', () => {
+/** The negative controls a check file declares: each is asserted in the run with the check's own symptom. */
+function controlsOf(id: string): { proxy: string; scenario: string }[] {
+  const text = readFileSync(join(repoRoot, 'tests', `${id}.test.ts`), 'utf8');
+  return [...text.matchAll(/\{ proxy: '([a-z]+)', scenario: '([^']+)', symptom:/g)].map((m) => ({ proxy: m[1]!, scenario: m[2]! }));
+}
+
+describe('every check fails on a broken config of every proxy, with its own symptom', () => {
   const catalog = readCatalog();
   for (const proxy of Object.keys(proxies)) {
     test(proxy, () => {
-      const shown = new Set(catalog.filter((e) => e.proxy === proxy).flatMap((e) => e.fails));
+      // Shown: a control of the check's own file on this proxy (a symptom of the check itself, not a
+      // cascade such as "never reached the backend" in every check of a wrong-port config).
+      const shown = new Set(checkIds.filter((id) => controlsOf(id).some((c) => c.proxy === proxy)));
       const missing = checkIds.filter((id) => !shown.has(id)).map((id) => `${id} ${proxy}`);
       const listed = Object.keys(notYetShown).filter((pair) => pair.endsWith(` ${proxy}`));
       expect(missing.filter((pair) => !listed.includes(pair)), 'checks never shown failing here and not listed in notYetShown').toEqual([]);
       expect(listed.filter((pair) => !missing.includes(pair)), 'listed in notYetShown but now shown failing: remove the line').toEqual([]);
     });
   }
+  test('every control names a catalog entry that declares the check in its Fails line', () => {
+    for (const id of checkIds) {
+      for (const c of controlsOf(id)) {
+        const entry = catalog.find((e) => e.proxy === c.proxy && e.name === c.scenario);
+        expect(entry?.fails, `${id}: control ${c.proxy}/${c.scenario}`).toContain(id);
+      }
+    }
+  });
+  test('every entry that fails a check has its symptom pinned by a control, and its Symptom line names its Guide section', () => {
+    const controlled = new Set(checkIds.flatMap((id) => controlsOf(id).map((c) => `${c.proxy}/${c.scenario}`)));
+    for (const entry of catalog.filter((e) => e.proxy !== 'iis' && e.exit === 1)) {
+      expect(controlled.has(`${entry.proxy}/${entry.name}`), `${entry.file}: no check names it as a control, so nothing asserts its symptom`).toBe(true);
+      expect(entry.symptom, `${entry.file}: the Symptom line quotes another section than "# Guide: ${entry.guide}"`).toContain(`"${entry.guide}"`);
+    }
+  });
   test('every catalog header names checks that exist', () => {
     for (const entry of catalog.filter((e) => e.proxy !== 'iis')) {
       expect(entry.fails.filter((id) => !(checkIds as string[]).includes(id)), entry.file).toEqual([]);
