@@ -10,7 +10,10 @@ defineCheck(
   'tls-valid',
   async (target) => {
     const trusted = await tlsHandshake(target, lab().certs.caPem);
-    if (!trusted.verified) return outcome.fail(`TLS verification failed for ${target.serverName}: ${trusted.error}`);
+    if (!trusted.verified) {
+      const plain = /wrong.version.number|packet length too long/i.test(trusted.error ?? '') ? ' (the TLS port answers plain HTTP: no TLS is configured on it)' : '';
+      return outcome.fail(`TLS verification failed for ${target.serverName}: ${trusted.error}${plain}`);
+    }
     const attempt = await openSocket(target, { ca: lab().certs.caPem, path: target.wsPath });
     attempt.ws?.terminate();
     if (!attempt.ws && attempt.status === undefined && attempt.closeCode === undefined) {

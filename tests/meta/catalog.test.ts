@@ -11,31 +11,9 @@ import { lab } from '../../fixtures/lab/lab.ts';
 import { settings } from '../../fixtures/settings.ts';
 import { repoRoot } from '../../fixtures/lab/paths.ts';
 import { proxies } from '../../fixtures/proxies/index.ts';
+import { RUN_TIMEOUT_MS, wspc } from '../../fixtures/cli-run.ts';
 import type { ChecklistJson } from '../../fixtures/report/checklist-report.ts';
 
-/** Runs `wspc check` as a support engineer would; resolves with its exit code, output and JSON report. */
-function wspc(args: string[], env: Record<string, string> = {}) {
-  const json = join(mkdtempSync(join(tmpdir(), 'wspc-catalog-')), 'checklist.json');
-  return new Promise<{ code: number; stdout: string; stderr: string; failed: Record<string, string[]>; figures: Record<string, Record<string, string | undefined>> }>((resolve) => {
-    execFile(process.execPath, [join(repoRoot, 'bin', 'wspc.js'), 'check', ...args, '--json', json], { cwd: repoRoot, maxBuffer: 16 * 1024 * 1024, timeout: RUN_TIMEOUT_MS, env: { ...process.env, GITHUB_ACTIONS: '', GITHUB_STEP_SUMMARY: '', ...env } }, (error, stdout, stderr) => {
-      const failed: Record<string, string[]> = {};
-      const figures: Record<string, Record<string, string | undefined>> = {};
-      try {
-        const report = JSON.parse(readFileSync(json, 'utf8')) as ChecklistJson;
-        for (const [label, column] of Object.entries(report.proxies)) {
-          failed[label] = Object.entries(column.checks).filter(([, c]) => c.status === 'fail').map(([id]) => id).sort();
-          figures[label] = Object.fromEntries(Object.entries(column.checks).map(([id, c]) => [id, c.figure]));
-        }
-      } catch {
-        // No report: bad input or environment, told by the exit code.
-      }
-      resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr, failed, figures });
-    });
-  });
-}
-
-/** One whole `wspc check` run of several configs on a 2-core machine shared with nothing else. */
-const RUN_TIMEOUT_MS = 300_000;
 const selected = new Set(settings.proxies(Object.keys(proxies)));
 const base = (file: string) => file.split('/').pop()!.replace(/\.[^.]+$/, '');
 
@@ -198,6 +176,13 @@ if (lab().controls) {
         if (entry.guide && entry.exit === 1) expect(result.stdout).toContain(`guide section "${entry.guide}"`);
       }, RUN_TIMEOUT_MS);
     }
+
+    test('--keep-going where the proxy refuses every config: exit 1 and a report that lists the refusal', async () => {
+      const result = await wspc(['--keep-going', '--proxy', 'nginx', '--config', 'proxies/nginx/scenarios/syntax-error.conf']);
+      expect(result.code, result.stderr.slice(-2000)).toBe(1);
+      expect(result.report?.rejected.map((r) => r.config)).toEqual(['proxies/nginx/scenarios/syntax-error.conf']);
+      expect(result.stderr).not.toMatch(/No test found/);
+    }, RUN_TIMEOUT_MS);
 
     test('wspc check refuses a second config next to an IIS web.config: exit 2', async () => {
       const result = await wspc(['--proxy', 'iis', '--config', 'proxies/iis/web.config', '--proxy', 'nginx', '--config', proxies.nginx!.configFile]);
