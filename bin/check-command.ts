@@ -199,7 +199,7 @@ export async function checkCommand(argv: string[]): Promise<number> {
 function runSuite(env: Record<string, string> & { WSPC_REPORTS_DIR: string }, only?: string[]): Promise<number> {
   const vitest = join(createRequire(import.meta.url).resolve('vitest/package.json'), '..', 'vitest.mjs');
   return new Promise((resolvePromise) => {
-    const child = spawn(process.execPath, [vitest, 'run', '--root', repoRoot, '--reporter', 'dot', '--reporter', 'junit', `--outputFile.junit=${join(env.WSPC_REPORTS_DIR, 'junit.xml')}`, '--project', 'checks', '--project', 'timing', ...(only ? ['--testNamePattern', `(^| )(${only.join('|')}) (passes on|flags) `] : [])], {
+    const child = spawn(process.execPath, [vitest, 'run', '--root', repoRoot, '--reporter', join(repoRoot, 'fixtures', 'report', 'progress-reporter.ts'), '--reporter', 'junit', `--outputFile.junit=${join(env.WSPC_REPORTS_DIR, 'junit.xml')}`, '--project', 'checks', '--project', 'timing', ...(only ? ['--testNamePattern', `(^| )(${only.join('|')}) (passes on|flags) `] : [])], {
       cwd: repoRoot,
       // The inner run's own GitHub reporting is off: this command reports once, on its stdout.
       env: { ...process.env, GITHUB_ACTIONS: '', GITHUB_STEP_SUMMARY: '', ...env },

@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { checkCommand } from './check-command.ts';
+import { toolVersion } from '../fixtures/tool.ts';
 
 const usage = `Usage: wspc check --proxy nginx|apache|caddy|haproxy|iis --config PATH [--config PATH ...] [options]
 
@@ -35,14 +34,13 @@ Environment: WSPC_TIME_SCALE(_<PROXY>) as --time-scale, WSPC_BACKEND=strict as -
 Exit: 0 every check passed, 1 a check failed, 2 bad input (unknown proxy or version, unreadable file,
 a config the proxy rejects or that cannot be adapted), 3 the environment (no Docker engine).`;
 
-const version = () => (JSON.parse(readFileSync(join(import.meta.dirname, '..', 'package.json'), 'utf8')) as { version: string }).version;
 
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   const help = (word: string | undefined) => word === '--help' || word === '-h' || word === 'help';
   if (command === '--version' || command === '-V') {
-    process.stdout.write(`wspc ${version()}\n`);
+    process.stdout.write(`wspc ${toolVersion()}\n`);
     return 0;
   }
   if (command === 'check' && rest.some(help)) {

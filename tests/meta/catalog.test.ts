@@ -12,6 +12,7 @@ import { settings } from '../../fixtures/settings.ts';
 import { repoRoot } from '../../fixtures/lab/paths.ts';
 import { proxies } from '../../fixtures/proxies/index.ts';
 import { RUN_TIMEOUT_MS, wspc } from '../../fixtures/cli-run.ts';
+import { checklistSchemaErrors } from '../../fixtures/report/schema.ts';
 import type { ChecklistJson } from '../../fixtures/report/checklist-report.ts';
 
 const selected = new Set(settings.proxies(Object.keys(proxies)));
@@ -76,6 +77,10 @@ if (lab().controls) {
       }
       for (const c of customers)
         for (const [id, figure] of Object.entries(c.figures ?? {})) expect(result.figures[`${c.proxy}:${base(c.file)}`]?.[id], `${id} on ${c.file}`).toMatch(figure);
+      // The JSON report keeps its published shape (fixtures/report/checklist.schema.json).
+      expect(checklistSchemaErrors(result.report)).toEqual([]);
+      // Progress on stderr: a line per verdict as it lands.
+      expect(result.stderr).toMatch(/^\[wspc +\d+ s\] (pass|FAIL) {2}tls-valid on \S+ \(\d+\.\d s\)$/m);
     }, RUN_TIMEOUT_MS);
 
     test('a customer template with placeholders left open: exit 2, every one named in one message, before Docker starts', async () => {
