@@ -87,12 +87,12 @@ export async function checkCommand(argv: string[]): Promise<number> {
   const configs: Array<{ proxy: string; config: string; text: string; dir?: string }> = [];
   for (const { proxy, config } of pairs) {
     try {
-      // A configuration directory (a copy of /etc/nginx): its nginx.conf runs, with the files it includes.
+      // A configuration directory (a copy of /etc/nginx or /etc/apache2): its main file runs, with the files it includes.
       if (statSync(resolve(config)).isDirectory()) {
         const definition = proxy === 'iis' ? undefined : proxyBuild(proxy!).definition;
         const root = definition?.includes?.inlinedFrom;
         const mainFile = definition?.includes?.mainFile;
-        if (!root || !mainFile) return fail(BAD_INPUT, `${config} is a directory: a whole configuration directory is read for nginx (a copy of /etc/nginx) and Caddy (/etc/caddy); for ${proxy} give the config file itself, with --include for the files it includes`);
+        if (!root || !mainFile) return fail(BAD_INPUT, `${config} is a directory: a whole configuration directory is read for nginx (a copy of /etc/nginx), Apache (/etc/apache2) and Caddy (/etc/caddy); for ${proxy} give the config file itself, with --include for the files it includes`);
         const main = join(resolve(config), mainFile);
         if (!existsSync(main)) return fail(BAD_INPUT, `${config} is a directory without ${mainFile}: give the directory that holds it (a copy of ${root}), or the site file with --include for what it includes`);
         configs.push({ proxy: proxy!, config: join(config, mainFile), text: readFileSync(main, 'utf8'), dir: resolve(config) });
@@ -140,7 +140,7 @@ export async function checkCommand(argv: string[]): Promise<number> {
       const preview = renderConfig(build.definition, text, { backendHost: 'backend', backendPort: 1, certs: {} as RunCertificates, appPort, file: config, placeholders, included });
       // The release it will run on, where the config needs another than the default (the global setup decides the same way).
       const release = proxy.includes('@') ? undefined : releaseForConfig(build.definition, text).change;
-      const listed = [...(release ? [release] : []), ...preview.changes].map((c) => `  line ${c.line}: ${clip(c.before || c.after)}  (${c.why})`).join('\n');
+      const listed = [...(release ? [release] : []), ...preview.changes].map((c) => `  line ${c.line}${c.from ? ` (${c.from.file}:${c.from.line})` : ''}: ${clip(c.before || c.after)}  (${c.why})`).join('\n');
       process.stderr.write(`wspc: adapting ${config} for the test run (the full list is in the report):\n${listed}\n`);
     } catch (error) {
       if (error instanceof AdaptationError) return fail(BAD_INPUT, `cannot adapt ${configs.length > 1 ? `${config}: ` : 'the config: '}${error.message}`);

@@ -120,11 +120,21 @@ if (lab().controls) {
       expect(result.stderr).toMatch(/"stream_timeout" needs caddy 2\.7\.0 or later .*; this is caddy 2\.6 \(bookworm\): run it on caddy@2\.11/);
     }, RUN_TIMEOUT_MS);
 
-    test('a configuration directory for a proxy other than nginx: exit 2 before Docker starts', async () => {
-      const result = await wspc(['--proxy', 'apache', '--config', 'fixtures/customer-configs/etc-nginx']);
+    test('a configuration directory for a proxy that reads none, or without its main file: exit 2 before Docker starts', async () => {
+      const result = await wspc(['--proxy', 'haproxy', '--config', 'fixtures/customer-configs/etc-nginx']);
       expect(result.code).toBe(2);
-      expect(result.stderr).toMatch(/is a directory: a whole configuration directory is read for nginx .* and Caddy .*; for apache give the config file itself/);
+      expect(result.stderr).toMatch(/is a directory: a whole configuration directory is read for nginx .*, Apache .* and Caddy .*; for haproxy give the config file itself/);
+      const apache = await wspc(['--proxy', 'apache', '--config', 'fixtures/customer-configs/etc-nginx']);
+      expect(apache.code).toBe(2);
+      expect(apache.stderr).toMatch(/is a directory without apache2\.conf/);
     });
+
+    test("a copy of /etc/apache2 runs as the image's apache2.conf, and changes name the included file's line", async () => {
+      const result = await wspc(['--proxy', 'apache', '--config', 'fixtures/customer-configs/etc-apache2', '--only', 'upgrade,idle-timeout-24h']);
+      expect(result.code, result.stderr.slice(-2000)).toBe(0);
+      expect(result.stderr).toMatch(/line 225 \(\/etc\/apache2\/sites-enabled\/inspect360\.conf:28\): ProxyPass \/ws ws:\/\/localhost:5000\/ws {2}\(backend address of the test run\)/);
+      expect(result.report?.proxies.apache?.checks['idle-timeout-24h']?.status).toBe('pass');
+    }, RUN_TIMEOUT_MS);
 
     test('the CLI explains itself: help on stdout, --version, a bad --time-scale refused before Docker starts', async () => {
       const run = (args: string[]) =>
