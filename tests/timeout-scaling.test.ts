@@ -6,6 +6,7 @@ import { repoRoot } from '../fixtures/lab/paths.ts';
 import { proxyNamed } from '../fixtures/proxies/index.ts';
 import { renderConfig } from '../fixtures/proxies/render.ts';
 import { apacheSeconds } from '../fixtures/proxies/apache/timeouts.ts';
+import { haproxyTimeouts } from '../fixtures/proxies/haproxy/timeouts.ts';
 import { DEFAULT_TIME_SCALE, parseScale, timeScaleFor } from '../fixtures/proxies/timeouts/scale.ts';
 
 /** The renderer alone (no proxy runs): an unset timeout can never run at its real value. */
@@ -123,6 +124,18 @@ describe('HAProxy timeouts per section: every client, server and tunnel timeout 
     expect(rendered.text).toMatch(/timeout server 1000ms/);
     expect(rendered.text).toMatch(/timeout tunnel 8640ms/);
     expect(rendered.idle?.configuredIdleMs).toBe(60_000);
+  });
+
+  test("the backend a use_backend rule picks for the upgrade governs, not the pages' shorter client/server", () => {
+    // acl is_websocket hdr(Upgrade) -i websocket / path_beg /ws; use_backend inspect360_ws (tunnel 24h).
+    const rendered = render('haproxy', 'fixtures/customer-configs/haproxy-behind-load-balancer.cfg', DEFAULT_TIME_SCALE);
+    expect(rendered.idle?.configuredIdleMs).toBe(86_400_000);
+    const inline = readFileSync(join(repoRoot, 'fixtures/customer-configs/haproxy-behind-load-balancer.cfg'), 'utf8')
+      .replace(/^\s*acl is_websocket .*\n/gm, '')
+      .replace('use_backend inspect360_ws if is_websocket', 'use_backend inspect360_ws if { path_beg /ws }');
+    expect(haproxyTimeouts.scale(inline, { scale: 1 }).configuredIdleMs).toBe(86_400_000);
+    // A condition that says nothing of the upgrade or /ws: every backend counts, the shortest wins.
+    expect(haproxyTimeouts.scale(inline.replace('{ path_beg /ws }', '{ src 10.0.0.0/8 }'), { scale: 1 }).configuredIdleMs).toBe(30_000);
   });
 
   test('the shipped config: the defaults tunnel timeout governs; client/server are scaled with a 1 s floor', () => {
