@@ -1,7 +1,12 @@
 import { checkCommand } from './check-command.ts';
+import { mergeCommand, mergeUsage } from './merge-command.ts';
 import { toolVersion } from '../fixtures/tool.ts';
 
-const usage = `Usage: wspc check --proxy nginx|apache|caddy|haproxy|iis --config PATH [--config PATH ...] [options]
+const usage = `Usage: wspc check --proxy nginx|apache|caddy|haproxy|iis --config PATH [...]   (below)
+       wspc merge DIR [DIR ...] [--out DIR]   merge a sharded run's reports (wspc merge --help)
+       wspc --version
+
+wspc check --proxy nginx|apache|caddy|haproxy|iis --config PATH [--config PATH ...] [options]
 
 Runs every check of the WebSocket reverse-proxy checklist against PATH on the real proxy, in Docker,
 and prints the checklist with a diagnosis in the deployment guide's words for each failure.
@@ -48,6 +53,11 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (command === 'check') return checkCommand(rest);
+  if (command === 'merge' && rest.some(help)) {
+    process.stdout.write(`${mergeUsage}\n`);
+    return 0;
+  }
+  if (command === 'merge') return mergeCommand(rest);
   if (help(command)) {
     process.stdout.write(`${usage}\n`);
     return 0;

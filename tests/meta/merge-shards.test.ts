@@ -1,0 +1,49 @@
+import { describe, expect, test } from 'vitest';
+import type { ChecklistJson } from '../../fixtures/report/checklist-report.ts';
+import { mergeChecklists } from '../../fixtures/report/merge.ts';
+import { checklistSchemaErrors } from '../../fixtures/report/schema.ts';
+
+// The merge's rules on two shards' reports; scripts/shards.ts compares a real sharded run with an unsharded one.
+const shard = (over: Partial<ChecklistJson>): ChecklistJson => ({
+  schemaVersion: 1,
+  tool: { name: 'wspc', version: '0.1.0' },
+  startedAt: '2026-12-01T06:00:00.000Z',
+  finishedAt: '2026-12-01T06:01:00.000Z',
+  runtime: 'docker',
+  backend: 'default',
+  proxies: {},
+  catalog: [],
+  controls: [],
+  rejected: [],
+  ...over,
+});
+const column = (checks: Record<string, 'pass' | 'fail' | 'not run'>) => ({
+  config: 'proxies/nginx/inspect360.conf',
+  rendered: 'reports/configs/nginx.conf',
+  changes: [],
+  checks: Object.fromEntries(Object.entries(checks).map(([id, status]) => [id, { status, detail: status === 'not run' ? '' : `${id} ${status}` }])),
+});
+
+describe('wspc merge: the shards of one run make its checklist', () => {
+  test('each cell from the shard that ran it; catalog failures joined; not run only where no shard ran it', () => {
+    const a = shard({
+      proxies: { nginx: column({ upgrade: 'pass', http11: 'not run' }) },
+      catalog: [{ label: 'nginx/http10', config: 'x', mustFail: ['http11'], failed: [], notRun: ['http11', 'keepalive'], release: 'bookworm' }],
+    });
+    const b = shard({
+      startedAt: '2026-12-01T05:59:00.000Z',
+      finishedAt: '2026-12-01T06:02:00.000Z',
+      proxies: { nginx: column({ upgrade: 'not run', http11: 'fail' }) },
+      catalog: [{ label: 'nginx/http10', config: 'x', mustFail: ['http11'], failed: ['http11'], notRun: ['upgrade', 'keepalive'], release: 'bookworm' }],
+    });
+    const merged = mergeChecklists([a, b]);
+    expect(Object.fromEntries(Object.entries(merged.proxies.nginx!.checks).map(([id, c]) => [id, c.status]))).toEqual({ upgrade: 'pass', http11: 'fail' });
+    expect(merged.catalog[0]).toMatchObject({ failed: ['http11'], notRun: ['keepalive'] });
+    expect([merged.startedAt, merged.finishedAt]).toEqual(['2026-12-01T05:59:00.000Z', '2026-12-01T06:02:00.000Z']);
+    expect(checklistSchemaErrors(merged)).toEqual([]);
+  });
+
+  test('shards of different versions are refused', () => {
+    expect(() => mergeChecklists([shard({}), shard({ tool: { name: 'wspc', version: '0.2.0' } })])).toThrow(/different wspc versions/);
+  });
+});
