@@ -27,4 +27,8 @@ defineCheck(
     { proxy: 'haproxy', scenario: 'edge-auth-403', symptom: /closed with 1006 without opening.*not close code 1008/ },
     { proxy: 'apache', scenario: 'http-without-upgrade', symptom: /closed with 1006 without opening.*not close code 1008/ },
   ],
+  // A test's time is its wait for one of the worker's browser sessions (3 at once) plus the
+  // session, every step of which is bounded: with 77 columns the longest took 58.7 s of the default
+  // 60 s (2026-12-01), so the backstop is longer; a hung step still fails at its own bound.
+  { timeoutMs: 180_000 },
 );
