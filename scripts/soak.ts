@@ -92,6 +92,8 @@ for (let i = 1; i <= runs; i++) {
   rows.push(
     `| ${i} | ${code === 0 && failedHere === 0 ? 'green' : `red (exit ${code})`} | ${total - failedHere}/${total} | ${wall.toFixed(1)} s | ${lateness.p50.toFixed(1)} / ${lateness.p99.toFixed(1)} / ${lateness.max.toFixed(0)} ms | ${changes} |`,
   );
+  // Each run's row as it ends: a long soak shows where it stands.
+  console.error(`[soak] ${rows.at(-1)}`);
 }
 
 console.log(`\n## Soak: ${runs} run(s) of the checks phase, ${runs - failedRuns} green\n`);
