@@ -38,12 +38,12 @@ export default defineConfig({
     projects: [
       // Every check runs on every column (shipped, catalog, customer-shaped configs), 8 columns at once.
       { test: { ...shared, name: 'checks', include: ['tests/*.test.ts'], exclude: timingChecks, maxConcurrency: 8, sequence: { groupOrder: 0 } } },
-      { test: { ...shared, name: 'meta', include: ['tests/meta/*.test.ts'], exclude: ['tests/meta/catalog.test.ts', 'tests/meta/guide-snippets.test.ts'], sequence: { groupOrder: 0 } } },
+      { test: { ...shared, name: 'meta', include: ['tests/meta/*.test.ts'], exclude: ['tests/meta/catalog.test.ts', 'tests/meta/guide-snippets.test.ts', 'tests/meta/concurrent-runs.test.ts', 'tests/meta/image-missing.test.ts'], sequence: { groupOrder: 0 } } },
       // Every column's idle period is waited out at once. A test's time includes waiting for its
       // turns (every column's proxies start before any wait), hence the longer timeout.
       { test: { ...shared, name: 'timing', include: timingChecks, maxConcurrency: 64, testTimeout: 180_000, sequence: { groupOrder: 1 } } },
       // One `wspc check` run at a time: each has timing verdicts of its own.
-      { test: { ...shared, name: 'catalog', include: ['tests/meta/catalog.test.ts', 'tests/meta/guide-snippets.test.ts'], fileParallelism: false, sequence: { groupOrder: 2 } } },
+      { test: { ...shared, name: 'catalog', include: ['tests/meta/catalog.test.ts', 'tests/meta/guide-snippets.test.ts', 'tests/meta/concurrent-runs.test.ts', 'tests/meta/image-missing.test.ts'], fileParallelism: false, sequence: { groupOrder: 2 } } },
     ],
   },
 });
