@@ -1,11 +1,9 @@
 import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
 import { settings } from './fixtures/settings.ts';
+import { configureTestcontainers } from './fixtures/runtime/docker/engine.ts';
 
-// Ryuk (testcontainers' reaper) needs a registry pull that many machines cannot make; the suite
-// removes its containers itself, by label, on pass, failure and Ctrl-C.
-process.env.TESTCONTAINERS_RYUK_DISABLED ??= 'true';
-process.env.TESTCONTAINERS_HOST_OVERRIDE ??= 'localhost';
+configureTestcontainers();
 
 /**
  * Checks whose verdict is a measured duration or latency. They run as a group of their own, after
@@ -38,12 +36,12 @@ export default defineConfig({
     projects: [
       // Every check runs on every column (shipped, catalog, customer-shaped configs), 8 columns at once.
       { test: { ...shared, name: 'checks', include: ['tests/*.test.ts'], exclude: timingChecks, maxConcurrency: 8, sequence: { groupOrder: 0 } } },
-      { test: { ...shared, name: 'meta', include: ['tests/meta/*.test.ts'], exclude: ['tests/meta/catalog.test.ts', 'tests/meta/guide-snippets.test.ts', 'tests/meta/concurrent-runs.test.ts', 'tests/meta/image-missing.test.ts'], sequence: { groupOrder: 0 } } },
+      { test: { ...shared, name: 'meta', include: ['tests/meta/*.test.ts'], exclude: ['tests/meta/catalog.test.ts', 'tests/meta/guide-snippets.test.ts', 'tests/meta/concurrent-runs.test.ts', 'tests/meta/image-missing.test.ts', 'tests/meta/remote-engine.test.ts'], sequence: { groupOrder: 0 } } },
       // Every column's idle period is waited out at once. A test's time includes waiting for its
       // turns (every column's proxies start before any wait), hence the longer timeout.
       { test: { ...shared, name: 'timing', include: timingChecks, maxConcurrency: 64, testTimeout: 180_000, sequence: { groupOrder: 1 } } },
       // One `wspc check` run at a time: each has timing verdicts of its own.
-      { test: { ...shared, name: 'catalog', include: ['tests/meta/catalog.test.ts', 'tests/meta/guide-snippets.test.ts', 'tests/meta/concurrent-runs.test.ts', 'tests/meta/image-missing.test.ts'], fileParallelism: false, sequence: { groupOrder: 2 } } },
+      { test: { ...shared, name: 'catalog', include: ['tests/meta/catalog.test.ts', 'tests/meta/guide-snippets.test.ts', 'tests/meta/concurrent-runs.test.ts', 'tests/meta/image-missing.test.ts', 'tests/meta/remote-engine.test.ts'], fileParallelism: false, sequence: { groupOrder: 2 } } },
     ],
   },
 });

@@ -8,12 +8,12 @@ import { startTarget, type Target } from '../fixtures/lab/target.ts';
 import { proxies, proxyNamed } from '../fixtures/proxies/index.ts';
 import { describeScale, formatDuration, timeScaleFor } from '../fixtures/proxies/timeouts/scale.ts';
 import { createRuntime } from '../fixtures/runtime/index.ts';
+import { configureTestcontainers } from '../fixtures/runtime/docker/engine.ts';
 import { certifyIdle } from '../fixtures/timeouts/idle-check.ts';
 import { checkKeepalive } from '../fixtures/timeouts/keepalive-check.ts';
 import type { ProxyStarter } from '../fixtures/timeouts/measure-idle.ts';
 
-process.env.TESTCONTAINERS_RYUK_DISABLED ??= 'true';
-process.env.TESTCONTAINERS_HOST_OVERRIDE ??= 'localhost';
+configureTestcontainers();
 
 // WSPC_PROXIES narrows it (its default releases; IIS is not run).
 const names = [...new Set(settings.proxies(Object.keys(proxies)).map((n) => n.split('@')[0]!))].filter((n) => n in proxies);
