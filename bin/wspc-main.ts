@@ -34,7 +34,8 @@ Options:
                        columns still run, instead of stopping the run with exit 2
 
 Environment: WSPC_TIME_SCALE(_<PROXY>) as --time-scale, WSPC_BACKEND=strict as --strict-backend
-(npm test reads WSPC_PROXIES too, e.g. nginx,caddy@2.11).
+(npm test reads WSPC_PROXIES too, e.g. nginx,caddy@2.11). DOCKER_HOST=tcp://host:port runs on a
+Docker engine elsewhere: then WSPC_BACKEND_ADDRESS=<IP of this machine that its containers reach>.
 
 Exit: 0 every check passed, 1 a check failed, 2 bad input (unknown proxy or version, unreadable file,
 a config the proxy rejects or that cannot be adapted), 3 the environment (no Docker engine).`;
