@@ -46,7 +46,7 @@ describe.runIf(edgeChainsSelected())('edge SSL/TLS modes: client -> CDN edge -> 
       recordEdgeVerdicts(edgeColumn('flexible'), null, chain, verdicts);
       expect(Object.values(verdicts).every((v) => !v.pass), 'a check passed through a Flexible edge').toBe(true);
       expect(verdicts.upgrade?.detail).toMatch(/handshake answered HTTP 301 \(Location: https:\/\/portal\.inspect360\.ai\/ws\?probe=/);
-      expect(verdicts['cookie-forwarded']?.detail).toMatch(/never reached the backend .*; login through the edge failed too: .*answered 301/);
+      expect(verdicts['cookie-forwarded']?.detail).toMatch(/never reached the backend .*login through the proxy failed: .*answered 301/);
     }));
 
   test('"Flexible" in front of an origin serving plain HTTP: the socket opens, but the backend sees X-Forwarded-Proto http', () =>

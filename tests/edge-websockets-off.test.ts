@@ -17,7 +17,7 @@ describe.runIf(edgeChainsSelected())('edge with WebSockets switched off', () => 
       expect(detail).toMatch(/handshake answered HTTP 403 instead of 101: WebSockets are disabled at the edge \(guide: "Connection Fails Immediately"/);
       expect(verdicts['upgrade-header']?.detail).toMatch(/never reached the backend \(client: HTTP 403 instead of 101/);
       // Login went through the same edge and origin: only the upgrade is refused.
-      expect(verdicts['cookie-forwarded']?.detail).not.toMatch(/login through the edge failed/);
+      expect(verdicts['cookie-forwarded']?.detail).not.toMatch(/login through the proxy failed/);
     } catch (error) {
       throw new Error(`${String(error)}\n${await chain.logs()}`);
     } finally {

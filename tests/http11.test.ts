@@ -1,41 +1,14 @@
-import { header, probeUpgrade } from '../fixtures/clients/probe.ts';
-import { freshSession } from '../fixtures/clients/session.ts';
+import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { startBackend } from '../fixtures/backend/server.ts';
+import { http11Check } from '../fixtures/checks/http11.ts';
 import { describeAttempt, openSocket } from '../fixtures/clients/ws-client.ts';
-import { defineCheck, outcome } from '../fixtures/harness.ts';
-import { lab, scenarioFile, selectedForThisRun, startScenario, stopTarget, workerRuntime } from '../fixtures/lab/lab.ts';
-import type { Target } from '../fixtures/lab/target.ts';
 import { diagnose } from '../fixtures/diagnosis/diagnose.ts';
+import { registerCheck } from '../fixtures/harness.ts';
+import { lab, scenarioFile, selectedForThisRun, startScenario, stopTarget, workerRuntime } from '../fixtures/lab/lab.ts';
 import { nginx } from '../fixtures/proxies/nginx/index.ts';
-import { readFileSync } from 'node:fs';
 
-/** The check, a value: the version test below runs it on each nginx. */
-const http11 = async (target: Target) => {
-    const { cookie } = await freshSession(target, 'http11');
-    const { seen, clientSaw, attempt } = await probeUpgrade(target, cookie);
-    if (!seen) return outcome.fail(`the request never reached the backend (client: ${clientSaw})`);
-    if (seen.httpVersion !== '1.1') {
-      // What the HTTP/1.0 request did depends on the proxy as much as the backend: Apache's
-      // force-proxy-request-1.0 drops Upgrade and Connection with it (measured on 2.4.71), nginx's
-      // proxy_http_version 1.0 keeps them and the backend decides.
-      const consequence = !header(seen, 'upgrade')
-        ? 'the Upgrade header did not come with it, so no backend could upgrade'
-        : !attempt.ws && lab().backend.mode === 'strict'
-          ? 'this backend follows RFC 9110 section 7.8 and ignored the Upgrade'
-          : attempt.ws
-            ? "this backend, like Inspect360's Node backend, accepted it anyway; one that follows RFC 9110 section 7.8 would ignore the Upgrade (--strict-backend)"
-            : 'the backend did not upgrade it';
-      return outcome.fail(`backend saw the upgrade over HTTP/${seen.httpVersion} (client: ${clientSaw}): ${consequence}`, { evidence: seen });
-    }
-    return outcome.pass('backend saw GET /ws over HTTP/1.1', { evidence: seen });
-};
-
-defineCheck('http11', http11, [
-  { proxy: 'nginx', scenario: 'http10', symptom: /HTTP\/1\.0/ },
-  { proxy: 'nginx', scenario: 'no-http-version', symptom: /HTTP\/1\.0/ },
-  { proxy: 'apache', scenario: 'force-http10', symptom: /backend saw the upgrade over HTTP\/1\.0 .*the Upgrade header did not come with it/ },
-]);
+registerCheck(http11Check);
 
 // The catalog's http10 entry says what happens with each backend; this runs both.
 const nginxControls = selectedForThisRun(lab().controls && lab().targets.some((t) => t.proxy === 'nginx'), 'the http10 scenario against both backend modes (nginx controls)');
@@ -72,7 +45,7 @@ describe.runIf(nginxControls)('a config without proxy_http_version on nginx 1.22
       const target = await startScenario('nginx', 'no-http-version', undefined, release);
       try {
         const version = await workerRuntime().versionOf(nginx, release);
-        const verdict = await http11(target);
+        const verdict = await http11Check.run(target);
         seen[release] = { version, status: verdict.pass ? 'pass' : 'fail', detail: verdict.detail, advice: diagnose('nginx', config, 'http11', verdict.detail, version).advice };
       } finally {
         await stopTarget(target);

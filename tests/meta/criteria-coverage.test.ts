@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { readCatalog } from '../../fixtures/catalog.ts';
-import { checkIds } from '../../fixtures/checklist.ts';
+import { checkIds, type CheckId } from '../../fixtures/checklist.ts';
+import { checks } from '../../fixtures/checks/index.ts';
 import { proxies } from '../../fixtures/proxies/index.ts';
 import { repoRoot } from '../../fixtures/lab/paths.ts';
 
@@ -22,11 +23,8 @@ const notYetShown: Record<string, string> = {
   'http11 haproxy': 'cannot be broken by configuration: HAProxy talks HTTP/1.1 to servers in HTTP mode (or h2 with `proto h2`); it has no setting for HTTP/1.0 upstream',
 };
 
-/** The negative controls a check file declares: each is asserted in the run with the check's own symptom. */
-function controlsOf(id: string): { proxy: string; scenario: string }[] {
-  const text = readFileSync(join(repoRoot, 'tests', `${id}.test.ts`), 'utf8');
-  return [...text.matchAll(/\{ proxy: '([a-z]+)', scenario: '([^']+)', symptom:/g)].map((m) => ({ proxy: m[1]!, scenario: m[2]! }));
-}
+/** The negative controls a check declares: each is asserted in the run with the check's own symptom. */
+const controlsOf = (id: CheckId) => checks[id].controls;
 
 describe('every check fails on a broken config of every proxy, with its own symptom', () => {
   const catalog = readCatalog();
@@ -54,6 +52,12 @@ describe('every check fails on a broken config of every proxy, with its own symp
     for (const entry of catalog.filter((e) => e.proxy !== 'iis' && e.exit === 1)) {
       expect(controlled.has(`${entry.proxy}/${entry.name}`), `${entry.file}: no check names it as a control, so nothing asserts its symptom`).toBe(true);
       expect(entry.symptom, `${entry.file}: the Symptom line quotes another section than "# Guide: ${entry.guide}"`).toContain(`"${entry.guide}"`);
+    }
+  });
+  test('every check is a value with its own id, registered by its own file in tests/', () => {
+    for (const id of checkIds) {
+      expect(checks[id].id).toBe(id);
+      expect(readFileSync(join(repoRoot, 'tests', `${id}.test.ts`), 'utf8'), `tests/${id}.test.ts`).toMatch(/^registerCheck\(\w+\);$/m);
     }
   });
   test('every catalog header names checks that exist', () => {
