@@ -3,7 +3,7 @@ import { describe, expect, test } from 'vitest';
 import { edgeChainsSelected, startEdgeChain, type EdgeChain, type EdgeMode } from '../fixtures/edge/chain.ts';
 import { checkThroughEdge, EDGE_CHECKS, type EdgeVerdicts } from '../fixtures/edge/edge-checks.ts';
 import { edgeColumn, recordEdgeVerdicts } from '../fixtures/edge/record.ts';
-import { outcome } from '../fixtures/harness.ts';
+import { outcome } from '../fixtures/check.ts';
 import { scenarioFile } from '../fixtures/lab/lab.ts';
 import { repoRoot } from '../fixtures/lab/paths.ts';
 
