@@ -16,6 +16,13 @@ configureTestcontainers();
  */
 export const timingChecks = ['tests/idle-timeout-24h.test.ts', 'tests/keepalive.test.ts', 'tests/edge-keepalive.test.ts', 'tests/no-buffering.test.ts'];
 
+/**
+ * Tests that run `wspc` (or vitest) as a user would, each starting proxies of its own: the catalog
+ * through the CLI, the guide's snippets, two owners at once, a missing image, a remote engine, the
+ * probe of a live deployment. One at a time, after everything else.
+ */
+const cliTests = ['catalog', 'guide-snippets', 'concurrent-runs', 'image-missing', 'remote-engine', 'probe'].map((name) => `tests/meta/${name}.test.ts`);
+
 // Test files share modules within a worker (isolate: false): a one-config run spent 34 s of CPU
 // importing testcontainers and Playwright once per file.
 const shared = { testTimeout: 60_000, hookTimeout: 120_000, isolate: false };
@@ -36,12 +43,12 @@ export default defineConfig({
     projects: [
       // Every check runs on every column (shipped, catalog, customer-shaped configs), 8 columns at once.
       { test: { ...shared, name: 'checks', include: ['tests/*.test.ts'], exclude: timingChecks, maxConcurrency: 8, sequence: { groupOrder: 0 } } },
-      { test: { ...shared, name: 'meta', include: ['tests/meta/*.test.ts'], exclude: ['tests/meta/catalog.test.ts', 'tests/meta/guide-snippets.test.ts', 'tests/meta/concurrent-runs.test.ts', 'tests/meta/image-missing.test.ts', 'tests/meta/remote-engine.test.ts'], sequence: { groupOrder: 0 } } },
+      { test: { ...shared, name: 'meta', include: ['tests/meta/*.test.ts'], exclude: cliTests, sequence: { groupOrder: 0 } } },
       // Every column's idle period is waited out at once. A test's time includes waiting for its
       // turns (every column's proxies start before any wait), hence the longer timeout.
       { test: { ...shared, name: 'timing', include: timingChecks, maxConcurrency: 64, testTimeout: 180_000, sequence: { groupOrder: 1 } } },
       // One `wspc check` run at a time: each has timing verdicts of its own.
-      { test: { ...shared, name: 'catalog', include: ['tests/meta/catalog.test.ts', 'tests/meta/guide-snippets.test.ts', 'tests/meta/concurrent-runs.test.ts', 'tests/meta/image-missing.test.ts', 'tests/meta/remote-engine.test.ts'], fileParallelism: false, sequence: { groupOrder: 2 } } },
+      { test: { ...shared, name: 'catalog', include: cliTests, fileParallelism: false, sequence: { groupOrder: 2 } } },
     ],
   },
 });

@@ -1,8 +1,10 @@
 import { checkCommand } from './check-command.ts';
 import { mergeCommand, mergeUsage } from './merge-command.ts';
+import { probeCommand, probeUsage } from './probe-command.ts';
 import { toolVersion } from '../fixtures/tool.ts';
 
 const usage = `Usage: wspc check --proxy nginx|apache|caddy|haproxy|iis --config PATH [...]   (below)
+       wspc probe wss://HOST/PATH [...]       the client-side checks against a live deployment (wspc probe --help)
        wspc merge DIR [DIR ...] [--out DIR]   merge a sharded run's reports (wspc merge --help)
        wspc --version
 
@@ -59,6 +61,11 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (command === 'merge') return mergeCommand(rest);
+  if (command === 'probe' && rest.some(help)) {
+    process.stdout.write(`${probeUsage}\n`);
+    return 0;
+  }
+  if (command === 'probe') return probeCommand(rest);
   if (help(command)) {
     process.stdout.write(`${usage}\n`);
     return 0;

@@ -1,0 +1,174 @@
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { isIP } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { runCheck, type CheckValue } from '../fixtures/check.ts';
+import { checklist as checklistInfo, checkIds, type CheckId } from '../fixtures/checklist.ts';
+import { checks } from '../fixtures/checks/index.ts';
+import type { Target } from '../fixtures/lab/target.ts';
+import { renderTerminal, writeChecklistFiles, type ChecklistJson } from '../fixtures/report/checklist-report.ts';
+import { toolVersion } from '../fixtures/tool.ts';
+
+export const probeUsage = `wspc probe wss://HOST[:PORT]/PATH [options]
+
+Runs, against a running deployment, every check a client can answer on its own: TLS (the real
+certificate, verified against Node's root CAs or --ca, its days to expiry), the upgrade, close code
+1008 without a session, and with a session (--cookie) the backend's pings and how long a silent
+socket survives. Checks that need the backend's view or the proxy's config are listed as not run:
+run wspc check on the config for those. Read-only and bounded: GET and WebSocket handshakes only,
+one connection at a time, at most --idle plus about two minutes.
+
+Options:
+  --ca FILE            trust this CA (PEM) instead of Node's root CAs (a private or staging CA)
+  --cookie VALUE       a session cookie (name=value) for the checks that need an authenticated socket
+  --cookie-file FILE   the same, read from a file (keeps it out of the shell history)
+  --resolve ADDRESS    connect to ADDRESS instead of what DNS answers for HOST (one node of a cluster,
+                       a deployment before its DNS change); SNI, Host and the certificate stay HOST's
+  --idle DURATION      how long a silent socket is watched, e.g. 90s, 5m (default 3m, at most 60m)
+  --only ID[,ID]       run only these checks
+  --json FILE          write the checklist as JSON (the shape of wspc check's); - for stdout
+  --markdown FILE      write the checklist as Markdown
+  --out DIR            the report folder (default: a new temporary folder)
+
+Exit: 0 every check that ran passed, 1 a check failed, 2 bad input.`;
+
+const BAD_INPUT = 2;
+const fail = (message: string) => {
+  process.stderr.write(`wspc: ${message}\n`);
+  return BAD_INPUT;
+};
+
+/** "90s", "5m", "1h", "250ms" -> milliseconds; NaN when it is not a duration. */
+export function parseDuration(text: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m|min|h)$/.exec(text.trim());
+  if (!m) return NaN;
+  const unit = { ms: 1, s: 1000, m: 60_000, min: 60_000, h: 3_600_000 }[m[2] as 'ms' | 's' | 'm' | 'min' | 'h'];
+  return Number(m[1]) * unit;
+}
+
+const MAX_IDLE_MS = 3_600_000;
+
+/** Why a check does not run in a probe, when it does not. */
+function notProbed(value: CheckValue): string | undefined {
+  if (value.browser) return 'needs Chromium: not run by wspc probe yet';
+  if (value.evidence === 'client' || value.probe) return undefined;
+  return value.evidence === 'backend' ? "needs the backend's view of what arrived: run wspc check on the config" : "needs the suite to run the proxy's config: run wspc check on the config";
+}
+
+export async function probeCommand(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        ca: { type: 'string' },
+        cookie: { type: 'string' },
+        'cookie-file': { type: 'string' },
+        resolve: { type: 'string' },
+        idle: { type: 'string', default: '3m' },
+        only: { type: 'string' },
+        json: { type: 'string' },
+        markdown: { type: 'string' },
+        out: { type: 'string' },
+      },
+    });
+  } catch (error) {
+    return fail(`${(error as Error).message}\n\n${probeUsage}`);
+  }
+  const { values: args, positionals } = parsed;
+  if (positionals.length !== 1) return fail(`give one URL to probe, e.g. wss://portal.example.com/ws\n\n${probeUsage}`);
+  let url: URL;
+  try {
+    url = new URL(positionals[0]!);
+  } catch {
+    return fail(`"${positionals[0]}" is not a URL: give wss://HOST[:PORT]/PATH`);
+  }
+  if (url.protocol !== 'wss:') return fail(`"${url.href}" is not a wss:// URL: the checklist asks for WebSockets over TLS (wss://)`);
+  const idleMs = parseDuration(args.idle!);
+  if (!(idleMs > 0 && idleMs <= MAX_IDLE_MS)) return fail(`--idle="${args.idle}" is not a duration up to 60m: use e.g. 90s or 5m`);
+  if (args.resolve && isIP(args.resolve) === 0) return fail(`--resolve="${args.resolve}" is not an IP address`);
+  if (args.cookie && args['cookie-file']) return fail('give --cookie or --cookie-file, not both');
+  const only = args.only?.split(',').map((id) => id.trim()).filter(Boolean);
+  const unknown = only?.filter((id) => !(checkIds as string[]).includes(id));
+  if (unknown?.length) return fail(`--only names unknown check(s) ${unknown.join(', ')}: use ${checkIds.join(', ')}`);
+  let ca: string | undefined;
+  let cookie = args.cookie;
+  try {
+    if (args.ca) ca = readFileSync(args.ca, 'utf8');
+    if (args['cookie-file']) cookie = readFileSync(args['cookie-file'], 'utf8').trim();
+  } catch (error) {
+    return fail(`cannot read ${(error as NodeJS.ErrnoException).path ?? 'a file'}: ${(error as Error).message}`);
+  }
+  if (ca !== undefined && !ca.includes('-----BEGIN CERTIFICATE-----')) return fail(`--ca ${args.ca} holds no PEM certificate`);
+
+  const label = url.host;
+  const target: Target = {
+    proxy: 'live',
+    release: '',
+    scenario: null,
+    label,
+    wsPath: url.pathname === '' ? '/' : url.pathname,
+    appPort: 0,
+    placeholders: {},
+    configFile: url.href,
+    renderedFile: url.href,
+    changes: [],
+    serverName: url.hostname.replace(/^\[(.*)\]$/, '$1'),
+    httpsPort: Number(url.port || 443),
+    httpPort: 0,
+    containerId: '',
+    live: { ...(ca ? { ca } : {}), ...(args.resolve ? { address: args.resolve } : {}), ...(cookie ? { cookie } : {}), idleMs },
+  };
+
+  const started = new Date();
+  const say = (line: string) => process.stderr.write(`${line}\n`);
+  say(`[wspc] probing ${url.href}${args.resolve ? ` at ${args.resolve}` : ''}${cookie ? ' with a session' : ' without a session (--cookie)'}; a silent socket is watched ${args.idle}`);
+  const cells: ChecklistJson['proxies'][string]['checks'] = {};
+  for (const id of checkIds.filter((i) => !only || only.includes(i))) {
+    const value = checks[id as CheckId];
+    const why = notProbed(value);
+    if (why) {
+      cells[id] = { status: 'not run', detail: why };
+      continue;
+    }
+    const begun = performance.now();
+    const verdict = await runCheck(value.probe ?? value.run, target);
+    const status = verdict.unproven ? 'not run' : verdict.pass ? 'pass' : 'fail';
+    cells[id] = { status, detail: verdict.detail, ...(verdict.figure ? { figure: verdict.figure } : {}) };
+    say(`[wspc ${String(Math.round((Date.now() - started.getTime()) / 1000)).padStart(3)} s] ${(verdict.unproven ? 'unproven' : status).padEnd(8)} ${id} (${((performance.now() - begun) / 1000).toFixed(1)} s)`);
+  }
+
+  const json: ChecklistJson = {
+    schemaVersion: 1,
+    tool: { name: 'wspc', version: toolVersion() },
+    startedAt: started.toISOString(),
+    finishedAt: new Date().toISOString(),
+    runtime: 'live',
+    backend: 'none',
+    proxies: { [label]: { config: url.href, rendered: url.href, changes: [], checks: cells } },
+    catalog: [],
+    controls: [],
+    rejected: [],
+  };
+  const reports = args.out ? resolve(args.out) : mkdtempSync(join(tmpdir(), 'wspc-probe-'));
+  mkdirSync(reports, { recursive: true });
+  const markdown = writeChecklistFiles(json, Object.keys(cells), reports);
+  if (args.json === '-') process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
+  else if (args.json) writeFileSync(args.json, `${JSON.stringify(json, null, 2)}\n`);
+  if (args.markdown) writeFileSync(args.markdown, markdown);
+  const stream = args.json === '-' ? process.stderr : process.stdout;
+  const color = stream.isTTY === true && !process.env.NO_COLOR;
+  stream.write(`\n${renderTerminal(json, color)}\n\n`);
+  const entries = Object.entries(cells);
+  for (const [id, cell] of entries.filter(([, c]) => c.status === 'fail')) {
+    const info = checklistInfo[id as CheckId];
+    stream.write(`FAIL ${id}: ${cell.detail}\n     checklist: ${info.requirement}; the guide's "${info.guideSection}" section\n`);
+  }
+  for (const [id, cell] of entries.filter(([, c]) => c.status === 'not run')) stream.write(`not run ${id}: ${cell.detail}\n`);
+  const failed = entries.filter(([, c]) => c.status === 'fail').length;
+  const passed = entries.filter(([, c]) => c.status === 'pass').length;
+  stream.write(`\n${passed} passed, ${failed} failed, ${entries.length - passed - failed} not run\nReport: ${reports}\n`);
+  return failed > 0 ? 1 : 0;
+}

@@ -1,0 +1,110 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { wspcCommand } from '../../fixtures/cli-run.ts';
+import { loginAtBackend, setPingInterval } from '../../fixtures/clients/backend-api.ts';
+import { generateRunCertificates, type RunCertificates } from '../../fixtures/certs.ts';
+import { lab, labTurns, scenarioFile, workerRuntime } from '../../fixtures/lab/lab.ts';
+import { startTarget, type Target } from '../../fixtures/lab/target.ts';
+import { proxyNamed } from '../../fixtures/proxies/index.ts';
+import type { ChecklistJson } from '../../fixtures/report/checklist-report.ts';
+import { checklistSchemaErrors } from '../../fixtures/report/schema.ts';
+import { engineHost } from '../../fixtures/runtime/docker/engine.ts';
+
+// Needs: Docker, the nginx image. `wspc probe` as a support engineer runs it against a live site:
+// here the live site is a proxy of this run, reached like any host (--resolve to where its port is
+// published, its certificate trusted with --ca), and the session a user's cookie.
+const dir = mkdtempSync(join(tmpdir(), 'wspc-probe-'));
+const caFile = join(dir, 'ca.pem');
+let certs: Promise<RunCertificates> | undefined;
+
+/** A "deployment": the proxy on `configFile` with a certificate for its name from a CA of its own (ca.pem). */
+async function deploy(configFile: string, scenario: string): Promise<Target & { stop: () => Promise<void> }> {
+  const own = await (certs ??= generateRunCertificates(['portal.inspect360.ai']));
+  writeFileSync(caFile, own.caPem);
+  const { target, running } = await labTurns().heavy(() => startTarget(workerRuntime(), { definition: proxyNamed('nginx'), configFile, scenario, backendPort: lab().backend.port, certs: own }));
+  return { ...target, stop: running.stop };
+}
+
+async function probe(target: Target, args: string[]) {
+  const json = join(dir, `${target.label.replace(/\W/g, '_')}-${Date.now()}.json`);
+  const run = await wspcCommand(['probe', `wss://${target.serverName}:${target.httpsPort}${target.wsPath}`, '--resolve', engineHost(), '--json', json, ...args]);
+  const report = JSON.parse(readFileSync(json, 'utf8')) as ChecklistJson;
+  const cells = Object.values(report.proxies)[0]!.checks;
+  return { ...run, report, status: Object.fromEntries(Object.entries(cells).map(([id, c]) => [id, c.status])), detail: (id: string) => cells[id]!.detail };
+}
+
+/** A user with a session cookie, and the backend's pings to that user every `pingMs` (0: none). */
+async function session(pingMs: number) {
+  const user = `probe-${Date.now()}`;
+  await setPingInterval(user, pingMs);
+  return (await loginAtBackend(user)).cookie;
+}
+
+describe('wspc probe: the client-side checks against a running deployment', () => {
+  test('the shipped nginx config: TLS, upgrade, 1008, pings pass; the idle figure is unproven, not a pass', { timeout: 120_000 }, async () => {
+    const target = await deploy(proxyNamed('nginx').configFile, 'probe-shipped');
+    try {
+      const run = await probe(target, ['--ca', caFile, '--cookie', await session(1000), '--idle', '5s']);
+      expect(run.code, run.stderr).toBe(0);
+      expect(checklistSchemaErrors(run.report)).toEqual([]);
+      expect(run.report.backend).toBe('none');
+      expect(run.status).toMatchObject({ 'tls-valid': 'pass', upgrade: 'pass', 'auth-1008': 'pass', keepalive: 'pass', 'idle-timeout-24h': 'not run', 'cookie-forwarded': 'not run', browser: 'not run' });
+      expect(run.detail('tls-valid')).toMatch(/certificate for portal\.inspect360\.ai verified against the CA given \(--ca\); it expires in \d+ day/);
+      expect(run.detail('upgrade')).toMatch(/the socket opened and stayed open 2 s with the session given/);
+      expect(run.detail('keepalive')).toMatch(/the backend pinged every 1\.\d s at most \(3 ping\(s\)/);
+      expect(run.detail('idle-timeout-24h')).toMatch(/stayed open 5\.0 s and still answered a ping; 24 h is not proven by a probe/);
+      expect(run.detail('cookie-forwarded')).toMatch(/needs the backend's view/);
+      // Without --ca the run's private CA is not trusted: what a client without it sees.
+      const untrusted = await probe(target, ['--only', 'tls-valid']);
+      expect(untrusted.code).toBe(1);
+      expect(untrusted.detail('tls-valid')).toMatch(/TLS verification failed for portal\.inspect360\.ai: .*(SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_GET_ISSUER_CERT_LOCALLY|unable to get local issuer)/i);
+      // Without a session: the upgrade still works (the application answers 1008); what needs a session says so.
+      const anonymous = await probe(target, ['--ca', caFile, '--only', 'upgrade,keepalive']);
+      expect(anonymous.status).toEqual({ upgrade: 'pass', keepalive: 'not run' });
+      expect(anonymous.detail('upgrade')).toMatch(/without a session \(no --cookie\) the application closed the socket with 1008/);
+      expect(anonymous.detail('keepalive')).toMatch(/needs an authenticated socket: give --cookie/);
+    } finally {
+      await target.stop();
+    }
+  });
+
+  test('a 5 s proxy_read_timeout: a silent socket closes after 5 s and the probe fails it', { timeout: 60_000 }, async () => {
+    expect(readFileSync(scenarioFile('nginx', 'read-timeout-5s'), 'utf8')).toMatch(/proxy_read_timeout 5s/);
+    const target = await deploy(scenarioFile('nginx', 'read-timeout-5s'), 'read-timeout-5s');
+    try {
+      const run = await probe(target, ['--ca', caFile, '--cookie', await session(0), '--idle', '15s', '--only', 'idle-timeout-24h']);
+      expect(run.code).toBe(1);
+      expect(run.detail('idle-timeout-24h')).toMatch(/a silent authenticated socket closed with 1006 after (4\.\d|5\.\d) s: the guide requires 24 h/);
+      expect(run.stdout).toMatch(/FAIL idle-timeout-24h: .*\n\s+checklist: WebSocket timeouts are set to at least 24 hours; the guide's "Connection Drops After a Few Seconds" section/);
+    } finally {
+      await target.stop();
+    }
+  });
+
+  test('no Upgrade header forwarded: the handshake gets 400, so no upgrade and no 1008', { timeout: 60_000 }, async () => {
+    const target = await deploy(scenarioFile('nginx', 'no-upgrade-header'), 'no-upgrade-header');
+    try {
+      const run = await probe(target, ['--ca', caFile, '--only', 'upgrade,auth-1008']);
+      expect(run.code).toBe(1);
+      expect(run.detail('upgrade')).toMatch(/handshake answered HTTP 400 instead of 101/);
+      expect(run.detail('auth-1008')).toMatch(/without a session the client saw: HTTP 400 instead of 101 .*not close code 1008/);
+    } finally {
+      await target.stop();
+    }
+  });
+
+  test('bad input: exit 2 before any connection', async () => {
+    for (const [args, message] of [
+      [['probe', 'ws://portal.example/ws'], /not a wss:\/\/ URL/],
+      [['probe', 'wss://portal.example/ws', '--idle', '2d'], /--idle="2d" is not a duration up to 60m/],
+      [['probe', 'wss://portal.example/ws', '--resolve', 'not-an-ip'], /--resolve="not-an-ip" is not an IP address/],
+      [['probe', 'wss://portal.example/ws', '--only', 'nope'], /--only names unknown check\(s\) nope/],
+      [['probe'], /give one URL to probe/],
+    ] as const) {
+      const run = await wspcCommand([...args]);
+      expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 2, stderr: expect.stringMatching(message) });
+    }
+  });
+});
