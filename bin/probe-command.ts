@@ -23,8 +23,10 @@ Options:
   --ca FILE            trust this CA (PEM) instead of Node's root CAs (a private or staging CA)
   --cookie VALUE       a session cookie (name=value) for the checks that need an authenticated socket
   --cookie-file FILE   the same, read from a file (keeps it out of the shell history)
-  --resolve ADDRESS    connect to ADDRESS instead of what DNS answers for HOST (one node of a cluster,
-                       a deployment before its DNS change); SNI, Host and the certificate stay HOST's
+  --resolve [HOST:PORT:]ADDRESS
+                       connect to ADDRESS instead of what DNS answers for HOST (one node of a cluster,
+                       a deployment before its DNS change), as curl's --resolve; SNI, Host and the
+                       certificate stay HOST's
   --idle DURATION      how long a silent socket is watched, e.g. 90s, 5m (default 3m, at most 60m)
   --only ID[,ID]       run only these checks
   --json FILE          write the checklist as JSON (the shape of wspc check's); - for stdout
@@ -88,7 +90,13 @@ export async function probeCommand(argv: string[]): Promise<number> {
   if (url.protocol !== 'wss:') return fail(`"${url.href}" is not a wss:// URL: the checklist asks for WebSockets over TLS (wss://)`);
   const idleMs = parseDuration(args.idle!);
   if (!(idleMs > 0 && idleMs <= MAX_IDLE_MS)) return fail(`--idle="${args.idle}" is not a duration up to 60m: use e.g. 90s or 5m`);
-  if (args.resolve && isIP(args.resolve) === 0) return fail(`--resolve="${args.resolve}" is not an IP address`);
+  // curl's form, HOST:PORT:ADDRESS, must name the URL's host and port; a bare ADDRESS is enough.
+  const curlForm = /^([^:[\]]+):(\d+):\[?([^\]]+)\]?$/.exec(args.resolve ?? '');
+  const address = curlForm ? curlForm[3]! : args.resolve;
+  if (curlForm && (curlForm[1] !== url.hostname || Number(curlForm[2]) !== Number(url.port || 443))) {
+    return fail(`--resolve=${args.resolve} names ${curlForm[1]}:${curlForm[2]}, but the URL is ${url.hostname}:${url.port || 443}`);
+  }
+  if (address !== undefined && isIP(address) === 0) return fail(`--resolve="${args.resolve}" does not end with an IP address`);
   if (args.cookie && args['cookie-file']) return fail('give --cookie or --cookie-file, not both');
   const only = args.only?.split(',').map((id) => id.trim()).filter(Boolean);
   const unknown = only?.filter((id) => !(checkIds as string[]).includes(id));
@@ -119,12 +127,12 @@ export async function probeCommand(argv: string[]): Promise<number> {
     httpsPort: Number(url.port || 443),
     httpPort: 0,
     containerId: '',
-    live: { ...(ca ? { ca } : {}), ...(args.resolve ? { address: args.resolve } : {}), ...(cookie ? { cookie } : {}), idleMs },
+    live: { ...(ca ? { ca } : {}), ...(address ? { address } : {}), ...(cookie ? { cookie } : {}), idleMs },
   };
 
   const started = new Date();
   const say = (line: string) => process.stderr.write(`${line}\n`);
-  say(`[wspc] probing ${url.href}${args.resolve ? ` at ${args.resolve}` : ''}${cookie ? ' with a session' : ' without a session (--cookie)'}; a silent socket is watched ${args.idle}`);
+  say(`[wspc] probing ${url.href}${address ? ` at ${address}` : ''}${cookie ? ' with a session' : ' without a session (--cookie)'}; a silent socket is watched ${args.idle}`);
   const cells: ChecklistJson['proxies'][string]['checks'] = {};
   for (const id of checkIds.filter((i) => !only || only.includes(i))) {
     const value = checks[id as CheckId];

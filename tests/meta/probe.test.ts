@@ -5,6 +5,7 @@ import { describe, expect, test } from 'vitest';
 import { wspcCommand } from '../../fixtures/cli-run.ts';
 import { loginAtBackend, setPingInterval } from '../../fixtures/clients/backend-api.ts';
 import { generateRunCertificates, type RunCertificates } from '../../fixtures/certs.ts';
+import { startEdgeChain } from '../../fixtures/edge/chain.ts';
 import { lab, labTurns, scenarioFile, workerRuntime } from '../../fixtures/lab/lab.ts';
 import { startTarget, type Target } from '../../fixtures/lab/target.ts';
 import { proxyNamed } from '../../fixtures/proxies/index.ts';
@@ -19,9 +20,11 @@ const dir = mkdtempSync(join(tmpdir(), 'wspc-probe-'));
 const caFile = join(dir, 'ca.pem');
 let certs: Promise<RunCertificates> | undefined;
 
-/** A "deployment": the proxy on `configFile` with a certificate for its name from a CA of its own (ca.pem). */
-async function deploy(configFile: string, scenario: string): Promise<Target & { stop: () => Promise<void> }> {
-  const own = await (certs ??= generateRunCertificates(['portal.inspect360.ai']));
+const siteCerts = () => (certs ??= generateRunCertificates(['portal.inspect360.ai']));
+
+/** A "deployment": nginx on `configFile` with a certificate for its name from a CA of its own (ca.pem), or the one given. */
+async function deploy(configFile: string, scenario: string, given?: RunCertificates): Promise<Target & { stop: () => Promise<void> }> {
+  const own = given ?? (await siteCerts());
   writeFileSync(caFile, own.caPem);
   const { target, running } = await labTurns().heavy(() => startTarget(workerRuntime(), { definition: proxyNamed('nginx'), configFile, scenario, backendPort: lab().backend.port, certs: own }));
   return { ...target, stop: running.stop };
@@ -29,7 +32,9 @@ async function deploy(configFile: string, scenario: string): Promise<Target & { 
 
 async function probe(target: Target, args: string[]) {
   const json = join(dir, `${target.label.replace(/\W/g, '_')}-${Date.now()}.json`);
-  const run = await wspcCommand(['probe', `wss://${target.serverName}:${target.httpsPort}${target.wsPath}`, '--resolve', engineHost(), '--json', json, ...args]);
+  // curl's --resolve form: the site's name and port, to where this run publishes it.
+  const resolve = `${target.serverName}:${target.httpsPort}:${engineHost()}`;
+  const run = await wspcCommand(['probe', `wss://${target.serverName}:${target.httpsPort}${target.wsPath}`, '--resolve', resolve, '--json', json, ...args]);
   const report = JSON.parse(readFileSync(json, 'utf8')) as ChecklistJson;
   const cells = Object.values(report.proxies)[0]!.checks;
   return { ...run, report, status: Object.fromEntries(Object.entries(cells).map(([id, c]) => [id, c.status])), detail: (id: string) => cells[id]!.detail };
@@ -95,11 +100,69 @@ describe('wspc probe: the client-side checks against a running deployment', () =
     }
   });
 
+  test('the session cookie blanked on /ws: the socket the session opens is closed with 1008', { timeout: 60_000 }, async () => {
+    const target = await deploy(scenarioFile('nginx', 'cookie-blanked'), 'cookie-blanked');
+    try {
+      const run = await probe(target, ['--ca', caFile, '--cookie', await session(0), '--only', 'upgrade']);
+      expect(run.code).toBe(1);
+      expect(run.detail('upgrade')).toMatch(/101 with a valid Sec-WebSocket-Accept, but the socket closed with 1008 \(Authentication required\) within 2 s with the session given/);
+      expect(run.stdout).toMatch(/FAIL upgrade: .*\n\s+checklist: WebSocket connection established; the guide's "Connection Fails Immediately" section/);
+    } finally {
+      await target.stop();
+    }
+  });
+
+  test('an expired certificate and a chain without its intermediate are named', { timeout: 90_000 }, async () => {
+    const day = 86_400_000;
+    const expired = await generateRunCertificates(['portal.inspect360.ai'], undefined, { notBefore: new Date(Date.now() - 30 * day), notAfter: new Date(Date.now() - 3 * day - 3_600_000) });
+    let target = await deploy(proxyNamed('nginx').configFile, 'expired-certificate', expired);
+    try {
+      const run = await probe(target, ['--ca', caFile, '--only', 'tls-valid']);
+      expect(run.code).toBe(1);
+      expect(run.detail('tls-valid')).toMatch(/TLS verification failed for portal\.inspect360\.ai: CERT_HAS_EXPIRED certificate has expired \(it expired 3 day\(s\) ago: not after .*\)/);
+    } finally {
+      await target.stop();
+    }
+    // root -> intermediate -> leaf, served as the leaf alone (cert.pem where fullchain.pem belongs).
+    const chained = await generateRunCertificates(['portal.inspect360.ai'], undefined, { intermediate: true });
+    target = await deploy(proxyNamed('nginx').configFile, 'leaf-only-chain', { ...chained, fullchainPem: chained.certPem });
+    try {
+      const run = await probe(target, ['--ca', caFile, '--only', 'tls-valid']);
+      expect(run.code).toBe(1);
+      expect(run.detail('tls-valid')).toMatch(/UNABLE_TO_VERIFY_LEAF_SIGNATURE .*without the intermediate CA certificates: serve the full chain, e\.g\. fullchain\.pem rather than cert\.pem/);
+    } finally {
+      await target.stop();
+    }
+    // The same chain served whole passes, with its days left.
+    target = await deploy(proxyNamed('nginx').configFile, 'full-chain', chained);
+    try {
+      const run = await probe(target, ['--ca', caFile, '--only', 'tls-valid']);
+      expect(run.code, run.detail('tls-valid')).toBe(0);
+      expect(run.detail('tls-valid')).toMatch(/it expires in 6 day\(s\)/);
+    } finally {
+      await target.stop();
+    }
+  });
+
+  test("a CDN edge's 20 s idle limit in front: the pings every 25 s come too late, and a silent socket closes at 20 s", { timeout: 120_000 }, async () => {
+    const chain = await startEdgeChain('idle-limit-20s', undefined, { certs: await siteCerts() });
+    try {
+      writeFileSync(caFile, (await siteCerts()).caPem);
+      const run = await probe(chain.edge, ['--ca', caFile, '--cookie', await session(25_000), '--idle', '40s', '--only', 'keepalive,idle-timeout-24h']);
+      expect(run.code).toBe(1);
+      expect(run.detail('keepalive')).toMatch(/the authenticated socket closed with 1006 after (19\.\d|2\d\.\d) s, 0 ping\(s\) from the backend/);
+      expect(run.detail('idle-timeout-24h')).toMatch(/a silent authenticated socket closed with 1006 after (19\.\d|2\d\.\d) s: the guide requires 24 h/);
+    } finally {
+      await chain.stop();
+    }
+  });
+
   test('bad input: exit 2 before any connection', async () => {
     for (const [args, message] of [
       [['probe', 'ws://portal.example/ws'], /not a wss:\/\/ URL/],
       [['probe', 'wss://portal.example/ws', '--idle', '2d'], /--idle="2d" is not a duration up to 60m/],
-      [['probe', 'wss://portal.example/ws', '--resolve', 'not-an-ip'], /--resolve="not-an-ip" is not an IP address/],
+      [['probe', 'wss://portal.example/ws', '--resolve', 'not-an-ip'], /--resolve="not-an-ip" does not end with an IP address/],
+      [['probe', 'wss://portal.example/ws', '--resolve', 'other.example:443:127.0.0.1'], /names other\.example:443, but the URL is portal\.example:443/],
       [['probe', 'wss://portal.example/ws', '--only', 'nope'], /--only names unknown check\(s\) nope/],
       [['probe'], /give one URL to probe/],
     ] as const) {
