@@ -7,6 +7,7 @@ import { loginAtBackend, setPingInterval } from '../../fixtures/clients/backend-
 import { generateRunCertificates, type RunCertificates } from '../../fixtures/certs.ts';
 import { startEdgeChain } from '../../fixtures/edge/chain.ts';
 import { lab, labTurns, scenarioFile, workerRuntime } from '../../fixtures/lab/lab.ts';
+import { reportPath } from '../../fixtures/lab/paths.ts';
 import { startTarget, type Target } from '../../fixtures/lab/target.ts';
 import { proxyNamed } from '../../fixtures/proxies/index.ts';
 import type { ChecklistJson } from '../../fixtures/report/checklist-report.ts';
@@ -53,6 +54,8 @@ describe('wspc probe: the client-side checks against a running deployment', () =
     try {
       const run = await probe(target, ['--ca', caFile, '--cookie', await session(1000), '--idle', '5s']);
       expect(run.code, run.stderr).toBe(0);
+      // What a user sees, kept for the README's worked example.
+      writeFileSync(reportPath('probe-example.txt'), `${run.stderr}${run.stdout}`);
       expect(checklistSchemaErrors(run.report)).toEqual([]);
       expect(run.report.backend).toBe('none');
       expect(run.status).toMatchObject({ 'tls-valid': 'pass', upgrade: 'pass', 'auth-1008': 'pass', keepalive: 'pass', 'idle-timeout-24h': 'not run', 'cookie-forwarded': 'not run', browser: 'not run' });
