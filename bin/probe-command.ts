@@ -9,6 +9,10 @@ import { checks } from '../fixtures/checks/index.ts';
 import type { Target } from '../fixtures/lab/target.ts';
 import { renderTerminal, writeChecklistFiles, type ChecklistJson } from '../fixtures/report/checklist-report.ts';
 import { toolVersion } from '../fixtures/tool.ts';
+import { closeBrowsers, startLiveBrowser } from '../fixtures/clients/browser.ts';
+import { peerLeafSpki, tlsHandshake } from '../fixtures/clients/tls-client.ts';
+import { dockerEngineProblem } from '../fixtures/runtime/docker/docker-cli.ts';
+import { configureTestcontainers } from '../fixtures/runtime/docker/engine.ts';
 
 export const probeUsage = `wspc probe wss://HOST[:PORT]/PATH [options]
 
@@ -28,12 +32,15 @@ Options:
                        a deployment before its DNS change), as curl's --resolve; SNI, Host and the
                        certificate stay HOST's
   --idle DURATION      how long a silent socket is watched, e.g. 90s, 5m (default 3m, at most 60m)
+  --browser            also through Chromium (in Docker, as wspc check runs it): the site's page loads,
+                       the page's own socket gets 1008 without a session and stays open with --cookie
   --only ID[,ID]       run only these checks
   --json FILE          write the checklist as JSON (the shape of wspc check's); - for stdout
   --markdown FILE      write the checklist as Markdown
   --out DIR            the report folder (default: a new temporary folder)
 
-Exit: 0 every check that ran passed, 1 a check failed, 2 bad input.`;
+Exit: 0 every check that ran passed, 1 a check failed, 2 bad input, 3 the environment (--browser
+without a Docker engine).`;
 
 const BAD_INPUT = 2;
 const fail = (message: string) => {
@@ -52,8 +59,8 @@ export function parseDuration(text: string): number {
 const MAX_IDLE_MS = 3_600_000;
 
 /** Why a check does not run in a probe, when it does not. */
-function notProbed(value: CheckValue): string | undefined {
-  if (value.browser) return 'needs Chromium: not run by wspc probe yet';
+function notProbed(value: CheckValue, browser: boolean): string | undefined {
+  if (value.browser && !browser) return 'needs Chromium: add --browser';
   if (value.evidence === 'client' || value.probe) return undefined;
   return value.evidence === 'backend' ? "needs the backend's view of what arrived: run wspc check on the config" : "needs the suite to run the proxy's config: run wspc check on the config";
 }
@@ -70,6 +77,7 @@ export async function probeCommand(argv: string[]): Promise<number> {
         'cookie-file': { type: 'string' },
         resolve: { type: 'string' },
         idle: { type: 'string', default: '3m' },
+        browser: { type: 'boolean', default: false },
         only: { type: 'string' },
         json: { type: 'string' },
         markdown: { type: 'string' },
@@ -130,13 +138,35 @@ export async function probeCommand(argv: string[]): Promise<number> {
     live: { ...(ca ? { ca } : {}), ...(address ? { address } : {}), ...(cookie ? { cookie } : {}), idleMs },
   };
 
+  const reports = args.out ? resolve(args.out) : mkdtempSync(join(tmpdir(), 'wspc-probe-'));
+  mkdirSync(reports, { recursive: true });
+  // A browser check's screenshot, trace and console go to this probe's report folder.
+  process.env.WSPC_REPORTS_DIR = reports;
   const started = new Date();
   const say = (line: string) => process.stderr.write(`${line}\n`);
+  let browser: ReturnType<typeof startLiveBrowser> | undefined;
+  if (args.browser) {
+    const problem = dockerEngineProblem();
+    if (problem) {
+      process.stderr.write(`wspc: --browser runs Chromium in Docker, and ${problem}: run "npm run setup"\n`);
+      return 3;
+    }
+    configureTestcontainers();
+    // Chromium trusts --ca the way Node does: the leaf it allows is the one verified against it here.
+    const verified = ca ? (await tlsHandshake(target, ca)).verified : false;
+    browser = startLiveBrowser(target, verified ? await peerLeafSpki(target) : undefined, say);
+    const onSignal = () => {
+      browser?.cleanup();
+      process.exit(130);
+    };
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+  }
   say(`[wspc] probing ${url.href}${address ? ` at ${address}` : ''}${cookie ? ' with a session' : ' without a session (--cookie)'}; a silent socket is watched ${args.idle}`);
   const cells: ChecklistJson['proxies'][string]['checks'] = {};
   for (const id of checkIds.filter((i) => !only || only.includes(i))) {
     const value = checks[id as CheckId];
-    const why = notProbed(value);
+    const why = notProbed(value, args.browser!);
     if (why) {
       cells[id] = { status: 'not run', detail: why };
       continue;
@@ -146,6 +176,11 @@ export async function probeCommand(argv: string[]): Promise<number> {
     const status = verdict.unproven ? 'not run' : verdict.pass ? 'pass' : 'fail';
     cells[id] = { status, detail: verdict.detail, ...(verdict.figure ? { figure: verdict.figure } : {}) };
     say(`[wspc ${String(Math.round((Date.now() - started.getTime()) / 1000)).padStart(3)} s] ${(verdict.unproven ? 'unproven' : status).padEnd(8)} ${id} (${((performance.now() - begun) / 1000).toFixed(1)} s)`);
+  }
+
+  if (browser) {
+    await closeBrowsers();
+    browser.cleanup();
   }
 
   const json: ChecklistJson = {
@@ -160,8 +195,6 @@ export async function probeCommand(argv: string[]): Promise<number> {
     controls: [],
     rejected: [],
   };
-  const reports = args.out ? resolve(args.out) : mkdtempSync(join(tmpdir(), 'wspc-probe-'));
-  mkdirSync(reports, { recursive: true });
   const markdown = writeChecklistFiles(json, Object.keys(cells), reports);
   if (args.json === '-') process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
   else if (args.json) writeFileSync(args.json, `${JSON.stringify(json, null, 2)}\n`);

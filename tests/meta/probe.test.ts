@@ -78,6 +78,29 @@ describe('wspc probe: the client-side checks against a running deployment', () =
     }
   });
 
+  test('--browser: the site\'s page loads in Chromium; its own socket gets 1008 without a session and stays open with one', { timeout: 180_000 }, async () => {
+    const target = await deploy(proxyNamed('nginx').configFile, 'probe-browser');
+    try {
+      const run = await probe(target, ['--browser', '--ca', caFile, '--cookie', await session(0), '--only', 'browser,browser-auth-1008']);
+      expect(run.code, run.stdout + run.stderr).toBe(0);
+      expect(run.detail('browser-auth-1008')).toMatch(/without a session the page's socket opened, then closed with 1008$/);
+      expect(run.detail('browser')).toMatch(/page over h2; with the session the page's own socket opened over http\/1\.1 and stayed open 2 s/);
+      const without = await probe(target, ['--ca', caFile, '--only', 'browser']);
+      expect(without.detail('browser')).toBe('needs Chromium: add --browser');
+    } finally {
+      await target.stop();
+    }
+    // A site whose proxy drops the Upgrade header: the page's socket never opens.
+    const broken = await deploy(scenarioFile('nginx', 'no-upgrade-header'), 'no-upgrade-header');
+    try {
+      const run = await probe(broken, ['--browser', '--ca', caFile, '--only', 'browser-auth-1008']);
+      expect(run.code).toBe(1);
+      expect(run.detail('browser-auth-1008')).toMatch(/without a session the page's socket closed with 1006 without opening, not close code 1008/);
+    } finally {
+      await broken.stop();
+    }
+  });
+
   test('a 5 s proxy_read_timeout: a silent socket closes after 5 s and the probe fails it', { timeout: 60_000 }, async () => {
     expect(readFileSync(scenarioFile('nginx', 'read-timeout-5s'), 'utf8')).toMatch(/proxy_read_timeout 5s/);
     const target = await deploy(scenarioFile('nginx', 'read-timeout-5s'), 'read-timeout-5s');
