@@ -59,7 +59,7 @@ describe('wspc probe: the client-side checks against a running deployment', () =
       expect(checklistSchemaErrors(run.report)).toEqual([]);
       expect(run.report.backend).toBe('none');
       expect(run.status).toMatchObject({ 'tls-valid': 'pass', upgrade: 'pass', 'auth-1008': 'pass', keepalive: 'pass', 'idle-timeout-24h': 'not run', 'cookie-forwarded': 'not run', browser: 'not run' });
-      expect(run.detail('tls-valid')).toMatch(/certificate for portal\.inspect360\.ai verified against the CA given \(--ca\); it expires in \d+ day/);
+      expect(run.detail('tls-valid')).toMatch(/certificate for portal\.inspect360\.ai verified against the CA given \(--ca\); it expires in \d+ day.*; the site offers HTTP\/2 \(ALPN h2\)/);
       expect(run.detail('upgrade')).toMatch(/the socket opened and stayed open 2 s with the session given/);
       expect(run.detail('keepalive')).toMatch(/the backend pinged every 1\.\d s at most \(3 ping\(s\).*within 60\.0 s.*in front: nginx \(server: nginx\/1\.\d+\.\d+\); no documented idle limit known for it/);
       expect(run.detail('idle-timeout-24h')).toMatch(/stayed open 5\.0 s and still answered a ping; 24 h is not proven by a probe/);
