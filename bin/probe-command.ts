@@ -11,22 +11,28 @@ import { renderTerminal, writeChecklistFiles, type ChecklistJson } from '../fixt
 import { toolVersion } from '../fixtures/tool.ts';
 import { closeBrowsers, startLiveBrowser } from '../fixtures/clients/browser.ts';
 import { peerLeafSpki, tlsHandshake } from '../fixtures/clients/tls-client.ts';
+import { loginWith, type LoginStep } from '../fixtures/clients/https-client.ts';
 import { dockerEngineProblem } from '../fixtures/runtime/docker/docker-cli.ts';
 import { configureTestcontainers } from '../fixtures/runtime/docker/engine.ts';
 
 export const probeUsage = `wspc probe wss://HOST[:PORT]/PATH [options]
 
 Runs, against a running deployment, every check a client can answer on its own: TLS (the real
-certificate, verified against Node's root CAs or --ca, its days to expiry), the upgrade, close code
-1008 without a session, and with a session (--cookie) the backend's pings and how long a silent
+certificate, verified against Node's root CAs or --ca, its days to expiry, the TLS versions and
+HTTP/2 it offers), the upgrade, close code 1008 without a session, the login (--login), and with a
+session (--cookie or --login) the backend's pings and how long a silent
 socket survives. Checks that need the backend's view or the proxy's config are listed as not run:
-run wspc check on the config for those. Read-only and bounded: GET and WebSocket handshakes only,
-one connection at a time, at most --idle plus about two minutes.
+run wspc check on the config for those. Read-only and bounded: GET and WebSocket handshakes only
+(and the login's POST with --login), one connection at a time, at most --idle plus about two minutes.
 
 Options:
   --ca FILE            trust this CA (PEM) instead of Node's root CAs (a private or staging CA)
   --cookie VALUE       a session cookie (name=value) for the checks that need an authenticated socket
   --cookie-file FILE   the same, read from a file (keeps it out of the shell history)
+  --login PATH         log in first as the site's page does: POST --login-body to PATH and use the
+                       cookies its answer sets as the session (instead of --cookie)
+  --login-body BODY    the login's body: a JSON object is sent as application/json, anything else as a
+                       form (user=alice&password=...); @FILE reads it from FILE
   --resolve [HOST:PORT:]ADDRESS
                        connect to ADDRESS instead of what DNS answers for HOST (one node of a cluster,
                        a deployment before its DNS change), as curl's --resolve; SNI, Host and the
@@ -58,6 +64,15 @@ export function parseDuration(text: string): number {
 
 const MAX_IDLE_MS = 3_600_000;
 
+function isJsonObject(text: string): boolean {
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+  } catch {
+    return false;
+  }
+}
+
 /** Why a check does not run in a probe, when it does not. */
 function notProbed(value: CheckValue, browser: boolean): string | undefined {
   if (value.browser && !browser) return 'needs Chromium: add --browser';
@@ -75,6 +90,8 @@ export async function probeCommand(argv: string[]): Promise<number> {
         ca: { type: 'string' },
         cookie: { type: 'string' },
         'cookie-file': { type: 'string' },
+        login: { type: 'string' },
+        'login-body': { type: 'string' },
         resolve: { type: 'string' },
         idle: { type: 'string', default: '3m' },
         browser: { type: 'boolean', default: false },
@@ -106,6 +123,9 @@ export async function probeCommand(argv: string[]): Promise<number> {
   }
   if (address !== undefined && isIP(address) === 0) return fail(`--resolve="${args.resolve}" does not end with an IP address`);
   if (args.cookie && args['cookie-file']) return fail('give --cookie or --cookie-file, not both');
+  if ((args.cookie || args['cookie-file']) && args.login) return fail('give a session (--cookie, --cookie-file) or a login step (--login), not both');
+  if (Boolean(args.login) !== Boolean(args['login-body'])) return fail('--login PATH and --login-body BODY go together: the POST the site\'s login page sends');
+  if (args.login && !args.login.startsWith('/')) return fail(`--login="${args.login}" is not a path on the site: give e.g. /api/login`);
   const only = args.only?.split(',').map((id) => id.trim()).filter(Boolean);
   const unknown = only?.filter((id) => !(checkIds as string[]).includes(id));
   if (unknown?.length) return fail(`--only names unknown check(s) ${unknown.join(', ')}: use ${checkIds.join(', ')}`);
@@ -114,10 +134,15 @@ export async function probeCommand(argv: string[]): Promise<number> {
   try {
     if (args.ca) ca = readFileSync(args.ca, 'utf8');
     if (args['cookie-file']) cookie = readFileSync(args['cookie-file'], 'utf8').trim();
+    if (args['login-body']?.startsWith('@')) args['login-body'] = readFileSync(args['login-body'].slice(1), 'utf8').trim();
   } catch (error) {
     return fail(`cannot read ${(error as NodeJS.ErrnoException).path ?? 'a file'}: ${(error as Error).message}`);
   }
   if (ca !== undefined && !ca.includes('-----BEGIN CERTIFICATE-----')) return fail(`--ca ${args.ca} holds no PEM certificate`);
+
+  const login: LoginStep | undefined = args.login
+    ? { path: args.login, body: args['login-body']!, contentType: isJsonObject(args['login-body']!) ? 'application/json' : 'application/x-www-form-urlencoded' }
+    : undefined;
 
   const label = url.host;
   const target: Target = {
@@ -135,7 +160,7 @@ export async function probeCommand(argv: string[]): Promise<number> {
     httpsPort: Number(url.port || 443),
     httpPort: 0,
     containerId: '',
-    live: { ...(ca ? { ca } : {}), ...(address ? { address } : {}), ...(cookie ? { cookie } : {}), idleMs },
+    live: { ...(ca ? { ca } : {}), ...(address ? { address } : {}), ...(cookie ? { cookie } : {}), ...(login ? { login } : {}), idleMs },
   };
 
   const reports = args.out ? resolve(args.out) : mkdtempSync(join(tmpdir(), 'wspc-probe-'));
@@ -162,7 +187,17 @@ export async function probeCommand(argv: string[]): Promise<number> {
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
   }
-  say(`[wspc] probing ${url.href}${address ? ` at ${address}` : ''}${cookie ? ' with a session' : ' without a session (--cookie)'}; a silent socket is watched ${args.idle}`);
+  if (login) {
+    // The session the checks use comes from the login step; the login-route check judges the step itself.
+    try {
+      target.live!.cookie = (await loginWith(target, login, ca)).cookie;
+      say(`[wspc] logged in: POST ${login.path} set a session cookie`);
+    } catch (error) {
+      say(`[wspc] the login step failed (${(error as Error).message}); the checks run without a session`);
+    }
+  }
+  const session = target.live!.cookie ? (login ? ' with the session the login set' : ' with a session') : ' without a session (--cookie or --login)';
+  say(`[wspc] probing ${url.href}${address ? ` at ${address}` : ''}${session}; a silent socket is watched ${args.idle}`);
   const cells: ChecklistJson['proxies'][string]['checks'] = {};
   for (const id of checkIds.filter((i) => !only || only.includes(i))) {
     const value = checks[id as CheckId];

@@ -13,8 +13,9 @@ import { proxyNamed } from '../../fixtures/proxies/index.ts';
 import type { ChecklistJson } from '../../fixtures/report/checklist-report.ts';
 import { checklistSchemaErrors } from '../../fixtures/report/schema.ts';
 import { engineHost } from '../../fixtures/runtime/docker/engine.ts';
+import { settings } from '../../fixtures/settings.ts';
 
-// Needs: Docker, the nginx image. `wspc probe` as a support engineer runs it against a live site:
+// Needs: Docker, the nginx image (and HAProxy's for its one test, left out when WSPC_PROXIES does not select it). `wspc probe` as a support engineer runs it against a live site:
 // here the live site is a proxy of this run, reached like any host (--resolve to where its port is
 // published, its certificate trusted with --ca), and the session a user's cookie.
 const dir = mkdtempSync(join(tmpdir(), 'wspc-probe-'));
@@ -24,10 +25,10 @@ let certs: Promise<RunCertificates> | undefined;
 const siteCerts = () => (certs ??= generateRunCertificates(['portal.inspect360.ai']));
 
 /** A "deployment": nginx on `configFile` with a certificate for its name from a CA of its own (ca.pem), or the one given. */
-async function deploy(configFile: string, scenario: string, given?: RunCertificates): Promise<Target & { stop: () => Promise<void> }> {
+async function deploy(configFile: string, scenario: string, given?: RunCertificates, proxy = 'nginx'): Promise<Target & { stop: () => Promise<void> }> {
   const own = given ?? (await siteCerts());
   writeFileSync(caFile, own.caPem);
-  const { target, running } = await labTurns().heavy(() => startTarget(workerRuntime(), { definition: proxyNamed('nginx'), configFile, scenario, backendPort: lab().backend.port, certs: own }));
+  const { target, running } = await labTurns().heavy(() => startTarget(workerRuntime(), { definition: proxyNamed(proxy), configFile, scenario, backendPort: lab().backend.port, certs: own }));
   return { ...target, stop: running.stop };
 }
 
@@ -59,7 +60,9 @@ describe('wspc probe: the client-side checks against a running deployment', () =
       expect(checklistSchemaErrors(run.report)).toEqual([]);
       expect(run.report.backend).toBe('none');
       expect(run.status).toMatchObject({ 'tls-valid': 'pass', upgrade: 'pass', 'auth-1008': 'pass', keepalive: 'pass', 'idle-timeout-24h': 'not run', 'cookie-forwarded': 'not run', browser: 'not run' });
-      expect(run.detail('tls-valid')).toMatch(/certificate for portal\.inspect360\.ai verified against the CA given \(--ca\); it expires in \d+ day.*; the site offers HTTP\/2 \(ALPN h2\)/);
+      expect(run.detail('tls-valid')).toMatch(
+        /certificate for portal\.inspect360\.ai verified against the CA given \(--ca\); it expires in \d+ day.*; the site accepts TLSv1\.2, TLSv1\.3; it offers HTTP\/2 \(ALPN h2\) without extended CONNECT \(RFC 8441\): browsers open WebSockets with an HTTP\/1\.1 upgrade/,
+      );
       expect(run.detail('upgrade')).toMatch(/the socket opened and stayed open 2 s with the session given/);
       expect(run.detail('keepalive')).toMatch(/the backend pinged every 1\.\d s at most \(3 ping\(s\).*within 60\.0 s.*in front: nginx \(server: nginx\/1\.\d+\.\d+\); no documented idle limit known for it/);
       expect(run.detail('idle-timeout-24h')).toMatch(/stayed open 5\.0 s and still answered a ping; 24 h is not proven by a probe/);
@@ -183,6 +186,54 @@ describe('wspc probe: the client-side checks against a running deployment', () =
     }
   });
 
+  test('--login: the session comes from the site\'s own login POST; a login the proxy does not route fails login-route', { timeout: 90_000 }, async () => {
+    const body = JSON.stringify({ username: `probe-login-${Date.now()}` });
+    const target = await deploy(proxyNamed('nginx').configFile, 'probe-login');
+    try {
+      const run = await probe(target, ['--ca', caFile, '--login', '/api/login', '--login-body', body, '--only', 'login-route,upgrade']);
+      expect(run.code, run.stdout + run.stderr).toBe(0);
+      expect(run.stderr).toMatch(/logged in: POST \/api\/login set a session cookie/);
+      expect(run.detail('login-route')).toMatch(/^POST \/api\/login through the site set a session cookie \(\w+/);
+      expect(run.detail('upgrade')).toMatch(/stayed open 2 s with the session given/);
+      const without = await probe(target, ['--ca', caFile, '--only', 'login-route']);
+      expect(without.status).toEqual({ 'login-route': 'not run' });
+      expect(without.detail('login-route')).toMatch(/needs a login step: give --login PATH --login-body BODY/);
+    } finally {
+      await target.stop();
+    }
+    // nginx/ws-only routes only /ws: the login gets nginx's 404 and the socket has no session.
+    const wsOnly = await deploy(scenarioFile('nginx', 'ws-only'), 'ws-only');
+    try {
+      const run = await probe(wsOnly, ['--ca', caFile, '--login', '/api/login', '--login-body', body, '--only', 'login-route,upgrade']);
+      expect(run.code).toBe(1);
+      expect(run.stderr).toMatch(/the login step failed .*; the checks run without a session/);
+      expect(run.detail('login-route')).toMatch(/login through .* answered 404 without a session cookie \(POST \/api\/login\): 404 Not Found.*a browser cannot log in through this site/);
+      expect(run.detail('upgrade')).toMatch(/without a session \(no --cookie\) the application closed the socket with 1008/);
+      expect(run.stdout).toMatch(/FAIL login-route: .*\n\s+checklist: /);
+    } finally {
+      await wsOnly.stop();
+    }
+  });
+
+  // Like the catalog, a run narrowed to other proxies (WSPC_PROXIES) leaves HAProxy out.
+  test.runIf(!settings.narrowed() || settings.proxies([]).includes('haproxy'))('HTTP/2 with extended CONNECT (RFC 8441) is named: HAProxy without h2-workaround-bogus-websocket-clients offers it', { timeout: 90_000 }, async () => {
+    for (const [file, scenario, said] of [
+      [proxyNamed('haproxy').configFile, 'probe-haproxy', /offers HTTP\/2 \(ALPN h2\) without extended CONNECT \(RFC 8441\)/],
+      [scenarioFile('haproxy', 'websocket-over-h2'), 'websocket-over-h2', /offers HTTP\/2 \(ALPN h2\) with extended CONNECT \(RFC 8441\): Chromium and Firefox open their WebSockets over the HTTP\/2 connection/],
+    ] as const) {
+      const target = await deploy(file, scenario, undefined, 'haproxy');
+      try {
+        const run = await probe(target, ['--ca', caFile, '--only', 'tls-valid']);
+        expect(run.code, run.detail('tls-valid')).toBe(0);
+        expect(run.detail('tls-valid')).toMatch(said);
+        // The shipped config's ssl-min-ver TLSv1.2.
+        expect(run.detail('tls-valid')).toMatch(/the site accepts TLSv1\.2, TLSv1\.3;/);
+      } finally {
+        await target.stop();
+      }
+    }
+  });
+
   test('bad input: exit 2 before any connection', async () => {
     for (const [args, message] of [
       [['probe', 'ws://portal.example/ws'], /not a wss:\/\/ URL/],
@@ -191,6 +242,10 @@ describe('wspc probe: the client-side checks against a running deployment', () =
       [['probe', 'wss://portal.example/ws', '--resolve', 'other.example:443:127.0.0.1'], /names other\.example:443, but the URL is portal\.example:443/],
       [['probe', 'wss://portal.example/ws', '--only', 'nope'], /--only names unknown check\(s\) nope/],
       [['probe'], /give one URL to probe/],
+      [['probe', 'wss://portal.example/ws', '--login', '/api/login'], /--login PATH and --login-body BODY go together/],
+      [['probe', 'wss://portal.example/ws', '--login', 'api/login', '--login-body', '{}'], /--login="api\/login" is not a path on the site/],
+      [['probe', 'wss://portal.example/ws', '--cookie', 'sid=1', '--login', '/api/login', '--login-body', '{}'], /a session \(--cookie, --cookie-file\) or a login step \(--login\), not both/],
+      [['probe', 'wss://portal.example/ws', '--login', '/api/login', '--login-body', '@/nonexistent/body.json'], /cannot read \/nonexistent\/body\.json/],
     ] as const) {
       const run = await wspcCommand([...args]);
       expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 2, stderr: expect.stringMatching(message) });
