@@ -25,7 +25,12 @@ const cliTests = ['catalog', 'guide-snippets', 'concurrent-runs', 'image-missing
 
 // Test files share modules within a worker (isolate: false): a one-config run spent 34 s of CPU
 // importing testcontainers and Playwright once per file.
-const shared = { testTimeout: 60_000, hookTimeout: 120_000, isolate: false };
+// A test's timeout is a backstop against a hang, not a bound on a verdict: every step inside has
+// its own (a handshake, a page load, a socket's watch), and a test's time includes its wait for
+// turns and container starts, which grows with the machine's speed. On a 2-core VM where a
+// 3e8-iteration Node loop took 1.6 s, 177 tests of the main phase ran into the former 60 s / 180 s
+// timeouts while still queued (every one a timeout, no wrong verdict; 986 s for the phase).
+const shared = { testTimeout: 300_000, hookTimeout: 300_000, isolate: false };
 
 export default defineConfig({
   test: {
@@ -45,8 +50,9 @@ export default defineConfig({
       { test: { ...shared, name: 'checks', include: ['tests/*.test.ts'], exclude: timingChecks, maxConcurrency: 8, sequence: { groupOrder: 0 } } },
       { test: { ...shared, name: 'meta', include: ['tests/meta/*.test.ts'], exclude: cliTests, sequence: { groupOrder: 0 } } },
       // Every column's idle period is waited out at once. A test's time includes waiting for its
-      // turns (every column's proxies start before any wait), hence the longer timeout.
-      { test: { ...shared, name: 'timing', include: timingChecks, maxConcurrency: 64, testTimeout: 180_000, sequence: { groupOrder: 1 } } },
+      // turns (every column's proxies start before any wait: 154 limiters and time-scaled proxies
+      // took more than 180 s on the slow VM above), hence the longer backstop.
+      { test: { ...shared, name: 'timing', include: timingChecks, maxConcurrency: 64, testTimeout: 900_000, sequence: { groupOrder: 1 } } },
       // One `wspc check` run at a time: each has timing verdicts of its own.
       { test: { ...shared, name: 'catalog', include: cliTests, fileParallelism: false, sequence: { groupOrder: 2 } } },
     ],
