@@ -1,4 +1,34 @@
+import { describe, expect, test } from 'vitest';
 import { idleTimeout24hCheck } from '../fixtures/checks/idle-timeout-24h.ts';
 import { registerCheck } from '../fixtures/harness.ts';
+import { lab, selectedForThisRun } from '../fixtures/lab/lab.ts';
+import { DEFAULT_TIME_SCALE, REQUIRED_IDLE_MS } from '../fixtures/proxies/timeouts/scale.ts';
+import { idleStarter } from '../fixtures/timeouts/lab-starter.ts';
+import { measureIdle } from '../fixtures/timeouts/measure-idle.ts';
 
 registerCheck(idleTimeout24hCheck);
+
+// Needs: Docker, the nginx image (the nginx/read-timeout-22h column). An idle figure counts from
+// the last frame before the silence, not from the handshake: counted from the handshake's start,
+// a 1.6 s handshake on a loaded 2-core VM let proxy_read_timeout 22h read as 24.9 h at 1:10,000
+// and pass. Here the backend itself takes 1.5 s to answer the upgrade.
+const slowApp = lab().targets.find((t) => t.proxy === 'nginx' && t.scenario === 'read-timeout-22h');
+describe.runIf(selectedForThisRun(lab().controls && slowApp !== undefined, 'nginx/read-timeout-22h behind a slow backend (idle-timeout-24h)'))('idle-timeout-24h: a slow handshake is not idle time', () => {
+  test('proxy_read_timeout 22h behind an app taking 1.5 s to answer the upgrade still reads 22 h', async () => {
+    const scale = DEFAULT_TIME_SCALE;
+    const requiredWall = REQUIRED_IDLE_MS / scale;
+    const delayMs = 1500;
+    const run = await measureIdle(idleStarter(slowApp!), 'nginx', slowApp!.configFile, 'slow', {
+      timeouts: { scale },
+      sockets: [{ silence: 'both', pingIntervalMs: 0, deadlineMs: requiredWall + 1000, tickMs: requiredWall, handshakeDelayMs: delayMs }],
+    });
+    const [seen] = run.observations;
+    expect(seen!.error).toBeUndefined();
+    // The close under 24 h, at 22 h within what the mark's round trip allows...
+    expect(seen!.closedAfterMs).toBeLessThan(requiredWall);
+    expect(seen!.closedAfterMs! * scale).toBeGreaterThanOrEqual(22 * 3600_000);
+    expect((seen!.closedAfterMs! - seen!.markRttMs!) * scale).toBeLessThan(22 * 3600_000 + 0.01 * REQUIRED_IDLE_MS);
+    // ...where the span from the handshake's start would have been over it.
+    expect(seen!.closedAfterMs! + delayMs).toBeGreaterThan(requiredWall);
+  });
+});

@@ -8,6 +8,7 @@ import { renderConfig } from '../fixtures/proxies/render.ts';
 import { apacheSeconds } from '../fixtures/proxies/apache/timeouts.ts';
 import { haproxyTimeouts } from '../fixtures/proxies/haproxy/timeouts.ts';
 import { DEFAULT_TIME_SCALE, parseScale, timeScaleFor } from '../fixtures/proxies/timeouts/scale.ts';
+import { scaledMs } from '../fixtures/proxies/timeouts/table.ts';
 
 /** The renderer alone (no proxy runs): an unset timeout can never run at its real value. */
 const render = (proxy: string, file: string, scale: number, capMs?: number) =>
@@ -24,6 +25,13 @@ describe('timeout scaling: every timeout that bounds an idle WebSocket is scaled
     expect(rendered.text).toMatch(/^proxy_read_timeout 600ms;/m);
     expect(rendered.text).toMatch(/^proxy_send_timeout 600ms;/m);
     expect(rendered.idle).toMatchObject({ configuredIdleMs: 60_000, renderedIdleMs: 600 });
+  });
+
+  test('milliseconds round away from 24 h, never across it', () => {
+    expect(scaledMs(86_399_500, { scale: DEFAULT_TIME_SCALE })).toBe(8639);
+    expect(scaledMs(86_400_000, { scale: DEFAULT_TIME_SCALE })).toBe(8640);
+    expect(scaledMs(86_400_500, { scale: DEFAULT_TIME_SCALE })).toBe(8641);
+    expect(scaledMs(79_200_000, { scale: DEFAULT_TIME_SCALE })).toBe(7920);
   });
 
   test('nginx keeps the line numbers of the file (defaults are appended)', () => {
