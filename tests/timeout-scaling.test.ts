@@ -146,10 +146,13 @@ describe('HAProxy timeouts per section: every client, server and tunnel timeout 
     expect(haproxyTimeouts.scale(inline.replace('{ path_beg /ws }', '{ src 10.0.0.0/8 }'), { scale: 1 }).configuredIdleMs).toBe(30_000);
   });
 
-  test('the shipped config: the defaults tunnel timeout governs; client/server are scaled with a 1 s floor', () => {
+  test('the shipped config: the defaults tunnel timeout governs; client/server, bounding only the exchange before the upgrade, keep room for it', () => {
     const rendered = render('haproxy', 'proxies/haproxy/haproxy.cfg', DEFAULT_TIME_SCALE);
     expect(rendered.idle).toMatchObject({ configuredIdleMs: 86_400_000, renderedIdleMs: 8640 });
-    expect(rendered.text).toMatch(/timeout client 1000ms/);
+    // Under half the scaled 24 h (8,640 ms), so were they to govern after all, the check would fail.
+    expect(rendered.text).toMatch(/timeout client 4320ms/);
+    expect(rendered.text).toMatch(/timeout server 4320ms/);
+    expect(render('haproxy', 'proxies/haproxy/haproxy.cfg', 20).text).toMatch(/timeout client 5000ms/);
   });
 });
 
