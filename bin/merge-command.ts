@@ -40,7 +40,7 @@ export function mergeCommand(argv: string[]): number {
   }
   const out = resolve(parsed.values.out);
   mkdirSync(out, { recursive: true });
-  const markdown = writeChecklistFiles(merged, undefined, out);
+  const { markdown } = writeChecklistFiles(merged, undefined, out);
   mergeJunit(dirs.map((d) => join(d, 'junit.xml')), join(out, 'junit.xml'));
   process.stdout.write(`${markdown}\nMerged ${parts.length} shard(s) into ${out}/checklist.json, checklist.md and junit.xml\n`);
   return /checklist: \d+ passed, 0 failed/.test(markdown) ? 0 : 1;

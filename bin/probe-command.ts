@@ -230,7 +230,7 @@ export async function probeCommand(argv: string[]): Promise<number> {
     controls: [],
     rejected: [],
   };
-  const markdown = writeChecklistFiles(json, Object.keys(cells), reports);
+  const { markdown } = writeChecklistFiles(json, Object.keys(cells), reports);
   if (args.json === '-') process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
   else if (args.json) writeFileSync(args.json, `${JSON.stringify(json, null, 2)}\n`);
   if (args.markdown) writeFileSync(args.markdown, markdown);

@@ -1,5 +1,8 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import type { ChecklistJson } from '../../fixtures/report/checklist-report.ts';
+import { writeChecklistFiles, type ChecklistJson } from '../../fixtures/report/checklist-report.ts';
 import { mergeChecklists } from '../../fixtures/report/merge.ts';
 import { checklistSchemaErrors } from '../../fixtures/report/schema.ts';
 
@@ -41,6 +44,24 @@ describe('wspc merge: the shards of one run make its checklist', () => {
     expect(merged.catalog[0]).toMatchObject({ failed: ['http11'], notRun: ['keepalive'] });
     expect([merged.startedAt, merged.finishedAt]).toEqual(['2026-12-01T05:59:00.000Z', '2026-12-01T06:02:00.000Z']);
     expect(checklistSchemaErrors(merged)).toEqual([]);
+  });
+
+  test("a catalog entry's verdicts off its declaration keep what the check saw, and end the summary", () => {
+    const entry = { label: 'apache/timeout-5s', config: 'proxies/apache/scenarios/timeout-5s.conf', mustFail: ['keepalive', 'browser'], notRun: [], release: 'bookworm' };
+    const a = shard({ catalog: [{ ...entry, failed: ['keepalive', 'upgrade'], off: [{ check: 'upgrade', status: 'fail', detail: 'handshake answered HTTP 502 instead of 101' }] }] });
+    const b = shard({ catalog: [{ ...entry, failed: [], off: [{ check: 'browser', status: 'pass', detail: 'opened and received' }] }] });
+    const merged = mergeChecklists([a, b]);
+    expect(merged.catalog[0]!.off?.map((o) => o.check)).toEqual(['upgrade', 'browser']);
+    expect(checklistSchemaErrors(JSON.parse(JSON.stringify(merged)))).toEqual([]);
+    const dir = mkdtempSync(join(tmpdir(), 'wspc-summary-'));
+    try {
+      const { markdown, summary } = writeChecklistFiles(merged, undefined, dir);
+      expect(markdown.endsWith(summary)).toBe(true);
+      expect(summary).toMatch(/^## Failures\n\n- \*\*upgrade\*\* on apache\/timeout-5s \(catalog; not declared in its # Fails:\): handshake answered HTTP 502 instead of 101\n- \*\*browser\*\* on apache\/timeout-5s \(catalog; declared in its # Fails:, not flagged\): opened and received\n/);
+      expect(summary).toMatch(/checklist: 0 passed, 1 failed\n$/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('shards of different versions are refused', () => {
