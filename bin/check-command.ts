@@ -13,6 +13,7 @@ import { parseScale } from '../fixtures/proxies/timeouts/scale.ts';
 import { SETUP_ADVICE } from '../fixtures/runtime/types.ts';
 import { renderTerminal, type ChecklistJson } from '../fixtures/report/checklist-report.ts';
 import { checkIds } from '../fixtures/checklist.ts';
+import { isFinding } from '../fixtures/report/findings.ts';
 import { describeDiagnosis } from '../fixtures/diagnosis/diagnose.ts';
 import { reportToGitHub } from '../fixtures/report/github.ts';
 import { checkWebConfig } from './iis-command.ts';
@@ -61,6 +62,7 @@ export async function checkCommand(argv: string[]): Promise<number> {
         'strict-backend': { type: 'boolean', default: false },
         set: { type: 'string', multiple: true, default: [] },
         'keep-going': { type: 'boolean', default: false },
+        strict: { type: 'boolean', default: false },
         include: { type: 'string', multiple: true, default: [] },
         out: { type: 'string' },
         only: { type: 'string' },
@@ -157,6 +159,7 @@ export async function checkCommand(argv: string[]): Promise<number> {
     ...(args['time-scale'] ? { WSPC_TIME_SCALE: args['time-scale'] } : {}),
     ...(args['strict-backend'] ? { WSPC_BACKEND: 'strict' } : {}),
     ...(args['keep-going'] ? { WSPC_KEEP_GOING: '1' } : {}),
+    ...(args.strict ? { WSPC_STRICT: '1' } : {}),
   }, only);
 
   const setupError = join(reports, 'setup-error.json');
@@ -179,17 +182,22 @@ export async function checkCommand(argv: string[]): Promise<number> {
 
   const columns = Object.entries(checklist.proxies);
   const cells = columns.flatMap(([label, p]) => Object.entries(p.checks).filter(([id]) => !only || only.includes(id)).map(([id, cell]) => ({ label, config: p.config, id, cell })));
-  const failed = cells.filter(({ cell }) => cell.status === 'fail');
+  // Beyond the guide's checklist (transparency, security) a failure is a finding unless --strict.
+  const failed = cells.filter(({ id, config, cell }) => cell.status === 'fail' && !isFinding(id, config, args.strict));
+  const findings = cells.filter(({ cell }) => cell.status === 'fail').filter((c) => !failed.includes(c));
   say(`\nBackend: ${checklist.backend}. Runtime: ${checklist.runtime}.\n\n${renderTerminal(checklist, color, only)}\n\n`);
-  for (const { label, config, id, cell } of failed) {
-    const given = configs.find((c) => resolve(c.config) === config)?.config ?? config;
-    say(`FAIL ${id}${columns.length > 1 ? ` on ${label}` : ''}: ${cell.detail}\n     ${cell.diagnosis ? describeDiagnosis(cell.diagnosis, given) : ''}\n`);
+  for (const [word, list] of [['FAIL', failed], ['FINDING', findings]] as const) {
+    for (const { label, config, id, cell } of list) {
+      const given = configs.find((c) => resolve(c.config) === config)?.config ?? config;
+      say(`${word} ${id}${columns.length > 1 ? ` on ${label}` : ''}: ${cell.detail}\n     ${cell.diagnosis ? describeDiagnosis(cell.diagnosis, given) : ''}\n`);
+    }
   }
   for (const r of checklist.rejected) say(`REJECTED ${r.label} (${r.version}): ${r.message}\n`);
   const notRun = cells.filter(({ cell }) => cell.status === 'not run').map(({ label, id }) => (columns.length > 1 ? `${id} on ${label}` : id));
   if (notRun.length > 0) say(`not run: ${notRun.join(', ')}\n`);
   const rejected = checklist.rejected.length ? `, ${checklist.rejected.length} column(s) rejected by their proxy` : '';
-  say(`\n${cells.length - failed.length - notRun.length} passed, ${failed.length} failed${rejected}\nFull report and diagnostics: ${reports}\n`);
+  const found = findings.length ? `, ${findings.length} finding(s) beyond the checklist (--strict makes them failures)` : '';
+  say(`\n${cells.length - failed.length - findings.length - notRun.length} passed, ${failed.length} failed${found}${rejected}\nFull report and diagnostics: ${reports}\n`);
   if (failed.length > 0 || checklist.rejected.length > 0) return 1;
   if (exit !== 0 || notRun.length > 0) return fail(ENVIRONMENT, `the suite exited with ${exit}; see its output above`);
   return 0;

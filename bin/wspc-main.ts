@@ -34,6 +34,9 @@ Options:
   --out DIR            the report folder (default: a new temporary folder)
   --keep-going         a config its proxy refuses is reported as rejected (exit 1) and the other
                        columns still run, instead of stopping the run with exit 2
+  --strict             a failed check beyond the guide's checklist (transparency: binary-frames,
+                       close-codes, subprotocol, origin-query) fails the run too; without it, it is
+                       reported as a finding
 
 Environment: WSPC_TIME_SCALE(_<PROXY>) as --time-scale, WSPC_BACKEND=strict as --strict-backend
 (npm test reads WSPC_PROXIES too, e.g. nginx,caddy@2.11). DOCKER_HOST=tcp://host:port runs on a

@@ -129,6 +129,19 @@ if (lab().controls) {
       expect(apache.stderr).toMatch(/is a directory without apache2\.conf/);
     });
 
+    test('beyond the checklist a failure is a finding: exit 0 and FINDING on a given config, exit 1 with --strict', async () => {
+      // The entry fails origin-query only (its query string dropped); upgrade still passes there.
+      const args = ['--proxy', 'haproxy', '--config', 'proxies/haproxy/scenarios/query-dropped.cfg', '--only', 'upgrade,origin-query'];
+      const plain = await wspc(args, { GITHUB_ACTIONS: 'true' });
+      expect(plain.code, plain.stderr.slice(-2000)).toBe(0);
+      expect(plain.stdout).toMatch(/^FINDING origin-query: the query string was dropped/m);
+      expect(plain.stdout).toMatch(/1 passed, 0 failed, 1 finding\(s\) beyond the checklist \(--strict makes them failures\)/);
+      expect(plain.stdout, 'a warning annotation, not an error').toMatch(/^::warning .*title=origin-query failed on haproxy::/m);
+      const strict = await wspc([...args, '--strict']);
+      expect(strict.code, strict.stderr.slice(-2000)).toBe(1);
+      expect(strict.stdout).toMatch(/^FAIL origin-query: the query string was dropped/m);
+    }, RUN_TIMEOUT_MS);
+
     test("a copy of /etc/apache2 runs as the image's apache2.conf, and changes name the included file's line", async () => {
       const result = await wspc(['--proxy', 'apache', '--config', 'fixtures/customer-configs/etc-apache2', '--only', 'upgrade,idle-timeout-24h']);
       expect(result.code, result.stderr.slice(-2000)).toBe(0);

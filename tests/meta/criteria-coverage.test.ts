@@ -21,6 +21,17 @@ const notYetShown: Record<string, string> = {
   'no-buffering haproxy': 'no entry yet: HAProxy streams responses; `option http-buffer-request` buffers requests only',
   'http11 caddy': "cannot be broken by configuration: reverse_proxy's `transport http { versions }` accepts 1.1, 2, h2c and 3, no 1.0 (https://caddyserver.com/docs/caddyfile/directives/reverse_proxy#versions)",
   'http11 haproxy': 'cannot be broken by configuration: HAProxy talks HTTP/1.1 to servers in HTTP mode (or h2 with `proto h2`); it has no setting for HTTP/1.0 upstream',
+  // Transparency (beyond the checklist). A tunnel's frames pass as bytes: no directive of these
+  // proxies is known to limit, split or rewrite them once the upgrade is done.
+  ...Object.fromEntries(
+    ['nginx', 'apache', 'caddy', 'haproxy'].flatMap((proxy) => [
+      [`binary-frames ${proxy}`, 'no entry: once upgraded the proxy relays the frames as bytes; no directive that limits or rewrites them is known (a CDN or WAF in front can: a probe of the live site shows it)'],
+      [`close-codes ${proxy}`, "no entry: the close frames are part of the relayed bytes; a config can only end the tunnel (an idle timeout, which idle-timeout-24h measures), not rewrite a close code"],
+    ]),
+  ),
+  'subprotocol nginx': 'no entry yet: `proxy_set_header Sec-WebSocket-Protocol "";` would break it, as the Caddy and HAProxy entries show',
+  'subprotocol apache': 'no entry yet: `RequestHeader unset Sec-WebSocket-Protocol` would break it, as the Caddy and HAProxy entries show',
+  'origin-query caddy': 'no entry yet: `header_up -Origin` would break it, as the nginx and Apache entries show',
 };
 
 /** The negative controls a check declares: each is asserted in the run with the check's own symptom. */

@@ -1,0 +1,4 @@
+import { originQueryCheck } from '../fixtures/checks/origin-query.ts';
+import { registerCheck } from '../fixtures/harness.ts';
+
+registerCheck(originQueryCheck);
