@@ -29,9 +29,6 @@ const notYetShown: Record<string, string> = {
       [`close-codes ${proxy}`, "no entry: the close frames are part of the relayed bytes; a config can only end the tunnel (an idle timeout, which idle-timeout-24h measures), not rewrite a close code"],
     ]),
   ),
-  'subprotocol nginx': 'no entry yet: `proxy_set_header Sec-WebSocket-Protocol "";` would break it, as the Caddy and HAProxy entries show',
-  'subprotocol apache': 'no entry yet: `RequestHeader unset Sec-WebSocket-Protocol` would break it, as the Caddy and HAProxy entries show',
-  'origin-query caddy': 'no entry yet: `header_up -Origin` would break it, as the nginx and Apache entries show',
 };
 
 /** The negative controls a check declares: each is asserted in the run with the check's own symptom. */
