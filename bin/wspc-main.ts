@@ -2,6 +2,10 @@ import { checkCommand } from './check-command.ts';
 import { mergeCommand, mergeUsage } from './merge-command.ts';
 import { probeCommand, probeUsage } from './probe-command.ts';
 import { toolVersion } from '../fixtures/tool.ts';
+import { checkIds, groupOf, type CheckGroup } from '../fixtures/checklist.ts';
+
+/** A group's check ids for the help text, from the checklist (one list, never a copy). */
+const beyond = (group: CheckGroup) => `${group[0]!.toUpperCase()}${group.slice(1)}: ${checkIds.filter((id) => groupOf(id) === group).join(', ')}.`;
 
 const usage = `Usage: wspc check --proxy nginx|apache|caddy|haproxy|iis --config PATH [...]   (below)
        wspc probe wss://HOST/PATH [...]       the client-side checks against a live deployment (wspc probe --help)
@@ -34,9 +38,9 @@ Options:
   --out DIR            the report folder (default: a new temporary folder)
   --keep-going         a config its proxy refuses is reported as rejected (exit 1) and the other
                        columns still run, instead of stopping the run with exit 2
-  --strict             a failed check beyond the guide's checklist (transparency: binary-frames,
-                       close-codes, subprotocol, origin-query) fails the run too; without it, it is
-                       reported as a finding
+  --strict             a failed check beyond the guide's checklist fails the run too; without it,
+                       it is reported as a finding. ${beyond('transparency')}
+                       ${beyond('security')}
 
 Environment: WSPC_TIME_SCALE(_<PROXY>) as --time-scale, WSPC_BACKEND=strict as --strict-backend
 (npm test reads WSPC_PROXIES too, e.g. nginx,caddy@2.11). DOCKER_HOST=tcp://host:port runs on a

@@ -29,6 +29,10 @@ const notYetShown: Record<string, string> = {
       [`close-codes ${proxy}`, "no entry: the close frames are part of the relayed bytes; a config can only end the tunnel (an idle timeout, which idle-timeout-24h measures), not rewrite a close code"],
     ]),
   ),
+  // Security (beyond the checklist): these proxies tunnel only after the backend's 101.
+  'upgrade-smuggling nginx': "safe by design: nginx tunnels only after the backend's 101 (ngx_http_upstream switches to the upgraded handler on that status); its TCP proxy (stream {}) cannot live in the site file the suite runs",
+  'upgrade-smuggling apache': 'safe in the versions run (2.4.62 and later): mod_proxy_wstunnel kept the tunnel whatever the backend answered before 2.4.48 (CVE-2019-17567), and no Debian release the suite reaches ships one that old',
+  'upgrade-smuggling caddy': "safe by design: reverse_proxy switches protocols only on the backend's 101; Caddy's TCP proxy (layer4) is not in Debian's package",
 };
 
 /** The negative controls a check declares: each is asserted in the run with the check's own symptom. */
