@@ -27,6 +27,7 @@ const notYetShown: Record<string, string> = {
     ['nginx', 'apache', 'caddy', 'haproxy'].flatMap((proxy) => [
       [`binary-frames ${proxy}`, 'no entry: once upgraded the proxy relays the frames as bytes; no directive that limits or rewrites them is known (a CDN or WAF in front can: a probe of the live site shows it)'],
       [`close-codes ${proxy}`, "no entry: the close frames are part of the relayed bytes; a config can only end the tunnel (an idle timeout, which idle-timeout-24h measures), not rewrite a close code"],
+      [`message-flow ${proxy}`, 'no entry: fragments, pings and pongs and bursts are relayed bytes once upgraded; no directive that reassembles, answers or reorders them is known'],
     ]),
   ),
   // Security (beyond the checklist): these proxies tunnel only after the backend's 101.

@@ -1,0 +1,4 @@
+import { permessageDeflateCheck } from '../fixtures/checks/permessage-deflate.ts';
+import { registerCheck } from '../fixtures/harness.ts';
+
+registerCheck(permessageDeflateCheck);
