@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { timingChecks } from '../vitest.config.ts';
+import { timedMeta, timingChecks } from '../vitest.config.ts';
 
 interface VitestJson {
   startTime: number;
@@ -30,7 +30,7 @@ const phases: Array<{ label: string; seconds: number; code: number; note?: strin
 phases.push(await timed('typecheck', 'npx', ['tsc', '--noEmit']));
 phases.push(await timed('lint', 'npx', ['eslint', '.']));
 const json = join(out, 'vitest.json');
-const suite = await timed('checks + meta + timing', 'npx', ['vitest', 'run', '--project', 'checks', '--project', 'meta', '--project', 'timing', '--reporter=json', `--outputFile=${json}`], {
+const suite = await timed('checks + meta + timing', 'npx', ['vitest', 'run', '--project', 'checks', '--project', 'meta', '--project', 'timing', '--project', 'meta-timing', '--reporter=json', `--outputFile=${json}`], {
   WSPC_REPORTS_DIR: join(out, 'reports'),
 });
 phases.push(suite);
@@ -42,7 +42,7 @@ phases.push(
 );
 
 const report: VitestJson = JSON.parse(readFileSync(json, 'utf8'));
-const isTiming = (file: string) => timingChecks.some((t) => file.endsWith(t));
+const isTiming = (file: string) => [...timingChecks, ...timedMeta].some((t) => file.endsWith(t));
 const span = (files: VitestJson['testResults']) =>
   files.length === 0 ? 0 : (Math.max(...files.map((f) => f.endTime)) - Math.min(...files.map((f) => f.startTime))) / 1000;
 const first = Math.min(...report.testResults.map((f) => f.startTime));

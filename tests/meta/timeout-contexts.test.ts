@@ -1,0 +1,208 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { lab, labTurns, selectedForThisRun, startConfig, stopTarget, targetLogs } from '../../fixtures/lab/lab.ts';
+import { repoRoot, reportPath } from '../../fixtures/lab/paths.ts';
+import { proxyNamed } from '../../fixtures/proxies/index.ts';
+import { renderConfig } from '../../fixtures/proxies/render.ts';
+import { measureIdle, type ProxyStarter } from '../../fixtures/timeouts/measure-idle.ts';
+
+/**
+ * Property-style: timeout directives moved between the contexts where the proxy accepts them, with
+ * values drawn per variant, and an oracle written from the proxy's documented inheritance (not from
+ * the suite's parser). Two halves: the renderer's view of the WebSocket route's idle limit equals
+ * the oracle on every generated variant (no proxy runs), and on a sample the real proxy closes an
+ * idle socket at the oracle's value, scaled: so the oracle is the proxy's behaviour, not a guess.
+ *
+ * The values of a variant are distinct and a factor 2 apart, so a measured close identifies which
+ * context applied: the bracket below only tells neighbours apart; it judges no config.
+ */
+const SCALE = 120;
+const VALUES_S = [120, 240, 480, 960, 1920, 3840];
+const VARIANTS = 200;
+/** Measured per proxy: a variant of each governing rule first (sampled()), then more. */
+const MEASURED = 10;
+/** The longest scaled close a measured variant may expect (wall ms): keeps the timed wait short. */
+const MEASURED_UNDER_MS = 8_000;
+
+/** mulberry32: a fixed seed, so a failure names a variant anyone can rerun. */
+function random(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const shuffled = <T>(items: T[], next: () => number): T[] => {
+  const copy = [...items];
+  for (let i = copy.length - 1; i > 0; i--) {
+    const j = Math.floor(next() * (i + 1));
+    [copy[i], copy[j]] = [copy[j]!, copy[i]!];
+  }
+  return copy;
+};
+
+interface Variant {
+  name: string;
+  config: string;
+  /** What the proxy applies to an idle tunnel on /ws, in real seconds. */
+  expectedS: number;
+  /** Where each directive went, for the failure message. */
+  placed: string;
+  /** Which context's value applies (and over which), so the measured sample covers each rule. */
+  governs: string;
+}
+
+/** The measured sample: the first variant of each governing rule that is quick to wait out, then the next ones. */
+function sampled(all: Variant[]): Variant[] {
+  const quick = all.filter((v) => (v.expectedS * 1000) / SCALE <= MEASURED_UNDER_MS);
+  const firsts = quick.filter((v, i) => quick.findIndex((w) => w.governs === v.governs) === i);
+  return [...firsts, ...quick.filter((v) => !firsts.includes(v))].slice(0, MEASURED);
+}
+
+/**
+ * nginx (ngx_http_proxy_module: proxy_read_timeout in http, server, location; not in `if`): the
+ * location that serves /ws takes its own value, else its server's, else http's, else 60 s. A regex
+ * location wins over the `/` prefix; a named location and `location /` never serve /ws.
+ */
+function nginxVariant(seed: number): Variant {
+  const next = random(seed);
+  const base = readFileSync(join(repoRoot, 'proxies/nginx/inspect360.conf'), 'utf8').replace(/^\s*proxy_(read|send)_timeout 86400s;.*\n/gm, '');
+  const contexts = ['http', 'server', 'ws', 'root', 'named'] as const;
+  const values = shuffled(VALUES_S, next);
+  const set = Object.fromEntries(contexts.flatMap((c, i) => (next() < 0.55 ? [[c, values[i]!]] : []))) as Partial<Record<(typeof contexts)[number], number>>;
+  const regex = next() < 0.5;
+  const withIf = next() < 0.5;
+  const line = (c: (typeof contexts)[number]) => (set[c] ? `proxy_read_timeout ${set[c]}s;` : '');
+  const config = base
+    .replace(/^(map \$http_upgrade \$connection_upgrade)/m, `${line('http')}\n$1`)
+    .replace('ssl_protocols TLSv1.2 TLSv1.3;', `ssl_protocols TLSv1.2 TLSv1.3;\n    ${line('server')}\n    location @named {\n        ${line('named')}\n        return 404;\n    }`)
+    .replace('location /ws {', `location ${regex ? '~ ^/ws' : '/ws'} {\n        ${line('ws')}${withIf ? '\n        if ($http_x_wspc_none = "never") { return 418; }' : ''}`)
+    .replace('location / {', `location / {\n        ${line('root')}`);
+  const expectedS = set.ws ?? set.server ?? set.http ?? 60;
+  const placed = contexts.map((c) => `${c}=${set[c] ?? '-'}`).join(' ') + `${regex ? ' (/ws as a regex location)' : ''}${withIf ? ' (an if block in /ws)' : ''}`;
+  const outer = set.ws !== undefined ? (set.server ?? set.http) : set.server !== undefined ? set.http : undefined;
+  const governs = `${set.ws !== undefined ? (regex ? 'regex location' : 'location') : set.server !== undefined ? 'server' : set.http !== undefined ? 'http' : 'default'}${outer !== undefined ? ' over an outer one' : ''}`;
+  return { name: `nginx #${seed}`, config, expectedS, placed, governs };
+}
+
+/**
+ * HAProxy (configuration.txt 4.2): `timeout tunnel` (defaults, backend) replaces client and server
+ * for an upgraded connection; without it the tunnel closes at the shorter of the frontend's client
+ * and the backend's server timeout. Each section takes what it does not set from the defaults.
+ */
+function haproxyVariant(seed: number): Variant {
+  const next = random(seed);
+  const base = readFileSync(join(repoRoot, 'proxies/haproxy/haproxy.cfg'), 'utf8');
+  const values = shuffled(VALUES_S, next);
+  const pick = (i: number, always = false) => (always || next() < 0.5 ? values[i]! : undefined);
+  const d = { client: pick(0, true)!, server: pick(1, true)!, tunnel: pick(2) };
+  const f = { client: pick(3) };
+  const b = { server: pick(4), tunnel: pick(5) };
+  const lines = (entries: Record<string, number | undefined>, indent = '    ') =>
+    Object.entries(entries).flatMap(([k, v]) => (v === undefined ? [] : [`${indent}timeout ${k} ${v}s`])).join('\n');
+  const config = base
+    .replace(/^\s*timeout (client|server|tunnel) .*\n/gm, '')
+    .replace(/^(\s*timeout connect .*)$/m, `$1\n${lines(d)}`)
+    .replace(/^(\s*bind :443 .*)$/m, `$1\n${lines(f)}`)
+    .replace(/^(\s*server app .*)$/m, `$1\n${lines(b)}`);
+  const tunnel = b.tunnel ?? d.tunnel;
+  const expectedS = tunnel ?? Math.min(f.client ?? d.client, b.server ?? d.server);
+  const placed = `defaults client=${d.client} server=${d.server} tunnel=${d.tunnel ?? '-'}; frontend client=${f.client ?? '-'}; backend server=${b.server ?? '-'} tunnel=${b.tunnel ?? '-'}`;
+  const client = f.client ?? d.client;
+  const server = b.server ?? d.server;
+  const governs = tunnel !== undefined
+    ? b.tunnel !== undefined ? (d.tunnel !== undefined ? 'backend tunnel over defaults tunnel' : 'backend tunnel') : 'defaults tunnel'
+    : client < server ? (f.client !== undefined ? 'frontend client' : 'defaults client') : b.server !== undefined ? 'backend server' : 'defaults server';
+  return { name: `haproxy #${seed}`, config, expectedS, placed, governs };
+}
+
+/**
+ * Apache httpd 2.4.47+ (mod_proxy_http's tunnel, which mod_proxy_wstunnel hands the upgrade to):
+ * the tunnel polls with the larger of the client's timeout (the vhost's Timeout, else the main
+ * server's, else Debian's 300 s) and the backend's (the worker's timeout=, from ProxyPass or a
+ * ProxySet in its <Proxy>, else the vhost's ProxyTimeout, else the main server's, else the client's
+ * Timeout). A main-server directive applies wherever it stands in the file; the port-80 vhost's
+ * own values never reach the WebSocket on 443. Values from 240 s: Timeout also bounds the TLS
+ * handshake, and a 1 s scaled Timeout is short for a loaded machine.
+ */
+function apacheVariant(seed: number): Variant {
+  const next = random(seed);
+  const base = readFileSync(join(repoRoot, 'proxies/apache/inspect360.conf'), 'utf8').replace(/^\s*ProxyTimeout 86400\s*\n/m, '');
+  const values = shuffled(VALUES_S.map((v) => v * 2), next);
+  const maybe = (i: number) => (next() < 0.45 ? values[i % values.length]! : undefined);
+  const server = { Timeout: maybe(0), ProxyTimeout: maybe(1) };
+  const plain = { Timeout: maybe(2), ProxyTimeout: maybe(3) };
+  const tls = { Timeout: maybe(4), ProxyTimeout: maybe(5) };
+  const worker = (['none', 'proxypass', 'proxyset-vhost', 'proxyset-server'] as const)[Math.floor(next() * 4)]!;
+  const workerS = worker === 'none' ? undefined : values[Math.floor(next() * values.length)]!;
+  const serverAtEnd = next() < 0.5;
+  const lines = (set: Record<string, number | undefined>, indent: string) => Object.entries(set).flatMap(([k, v]) => (v === undefined ? [] : [`${indent}${k} ${v}`])).join('\n');
+  const proxySet = `<Proxy "ws://localhost:5000/ws">\n    ProxySet timeout=${workerS}\n</Proxy>`;
+  let config = base
+    .replace('<VirtualHost *:80>', `${serverAtEnd ? '' : `${lines(server, '')}\n`}${worker === 'proxyset-server' ? `${proxySet}\n` : ''}<VirtualHost *:80>\n${lines(plain, '    ')}`)
+    .replace(/^(\s*SSLEngine on)$/m, `$1\n${lines(tls, '    ')}${worker === 'proxyset-vhost' ? `\n    ${proxySet.replace(/\n/g, '\n    ')}` : ''}`)
+    .replace('ProxyPass /ws ws://localhost:5000/ws', `ProxyPass /ws ws://localhost:5000/ws${worker === 'proxypass' ? ` timeout=${workerS}` : ''}`);
+  if (serverAtEnd) config += `\n${lines(server, '')}\n`;
+  const clientS = tls.Timeout ?? server.Timeout ?? 300;
+  const backendS = workerS ?? tls.ProxyTimeout ?? server.ProxyTimeout ?? clientS;
+  const expectedS = Math.max(clientS, backendS);
+  const placed = `server Timeout=${server.Timeout ?? '-'} ProxyTimeout=${server.ProxyTimeout ?? '-'} (${serverAtEnd ? 'after' : 'before'} the vhosts); :80 Timeout=${plain.Timeout ?? '-'} ProxyTimeout=${plain.ProxyTimeout ?? '-'}; :443 Timeout=${tls.Timeout ?? '-'} ProxyTimeout=${tls.ProxyTimeout ?? '-'}; worker ${worker}${workerS ? `=${workerS}` : ''}`;
+  const clientFrom = tls.Timeout !== undefined ? ':443 Timeout' : server.Timeout !== undefined ? 'server Timeout' : 'Debian Timeout';
+  const backendFrom = workerS !== undefined ? `worker (${worker})` : tls.ProxyTimeout !== undefined ? ':443 ProxyTimeout' : server.ProxyTimeout !== undefined ? 'server ProxyTimeout' : 'Timeout';
+  const governs = clientS >= backendS ? `${clientFrom} over ${backendFrom}` : `${backendFrom} over ${clientFrom}`;
+  return { name: `apache #${seed}`, config, expectedS, placed, governs };
+}
+
+const generators = { nginx: nginxVariant, haproxy: haproxyVariant, apache: apacheVariant };
+type Proxy = keyof typeof generators;
+
+const variants = (proxy: Proxy) => Array.from({ length: VARIANTS }, (_, i) => generators[proxy](i + 1));
+
+describe.each(Object.keys(generators) as Proxy[])('timeout directives in every context: %s', (proxy) => {
+  test(`the renderer reads the limit the proxy applies to /ws on ${VARIANTS} generated variants`, () => {
+    const wrong = variants(proxy).flatMap((v) => {
+      const rendered = renderConfig(proxyNamed(proxy), v.config, { backendHost: 'h', backendPort: 5000, certs: lab().certs, timeouts: { scale: SCALE } });
+      const read = rendered.idle?.configuredIdleMs;
+      return read === v.expectedS * 1000 ? [] : [`${v.name} (${v.placed}): the renderer read ${read} ms, the proxy applies ${v.expectedS} s`];
+    });
+    expect(wrong).toEqual([]);
+  });
+
+  const running = () => selectedForThisRun(lab().controls && lab().targets.some((t) => t.proxy === proxy && t.scenario === null), `the ${proxy} timeout-context variants`);
+  test.runIf(running())(`the real proxy closes an idle socket at the oracle's value on ${MEASURED} of them (1:${SCALE})`, async () => {
+    const sample = sampled(variants(proxy));
+    const dir = reportPath('timeout-contexts');
+    mkdirSync(dir, { recursive: true });
+    const starter: ProxyStarter = {
+      ca: lab().certs.caPem,
+      backend: lab().backend,
+      turns: labTurns(),
+      start: (p, configFile, label, backendPort, timeouts) => startConfig(p, configFile, label, backendPort, timeouts),
+      stop: stopTarget,
+      logs: targetLogs,
+    };
+    const results = await Promise.all(
+      sample.map(async (v) => {
+        const file = join(dir, `${proxy}-${v.name.split('#')[1]}.conf`);
+        writeFileSync(file, v.config);
+        const expectedMs = (v.expectedS * 1000) / SCALE;
+        const run = await measureIdle(starter, proxy, file, `contexts-${v.name.split('#')[1]}`, {
+          timeouts: { scale: SCALE },
+          sockets: [{ silence: 'both', pingIntervalMs: 0, deadlineMs: expectedMs * 2 + 1000, tickMs: 1000 }],
+        });
+        const seen = run.observations[0]!;
+        const closedMs = seen.closedAfterMs;
+        // Neighbouring values are a factor 2 apart: this tells the applied one from them.
+        const identified = closedMs !== undefined && closedMs >= expectedMs * 0.75 && closedMs <= expectedMs * 1.35 + 250;
+        return identified
+          ? []
+          : [`${v.name} (${v.placed}; ${v.governs}): expected a close after ${expectedMs} ms (${v.expectedS} s at 1:${SCALE}), saw ${closedMs === undefined ? `none in ${seen.watchedMs} ms${seen.error ? ` (${seen.error})` : ''}` : `${closedMs} ms`}; config: ${file}`];
+      }),
+    );
+    expect(results.flat()).toEqual([]);
+  });
+});
