@@ -24,6 +24,12 @@ export const timingChecks = ['tests/idle-timeout-24h.test.ts', 'tests/keepalive.
 /** Suite self-tests whose assertions are measured closes: after the timing checks, never in `wspc check`. */
 export const timedMeta = ['tests/meta/timeout-contexts.test.ts'];
 
+/**
+ * The capacity check holds thousands of sockets a column (2,000 by default): a burst of TLS
+ * handshakes that takes both cores. It runs last, alone, so no other verdict shares the cores with it.
+ */
+export const capacityChecks = ['tests/capacity.test.ts'];
+
 const cliTests = ['catalog', 'guide-snippets', 'concurrent-runs', 'image-missing', 'remote-engine', 'probe'].map((name) => `tests/meta/${name}.test.ts`);
 
 // Test files share modules within a worker (isolate: false): a one-config run spent 34 s of CPU
@@ -50,7 +56,7 @@ export default defineConfig({
     // `wspc check` runs, which would only add load beside the others); `wspc check` runs checks and timing.
     projects: [
       // Every check runs on every column (shipped, catalog, customer-shaped configs), 8 columns at once.
-      { test: { ...shared, name: 'checks', include: ['tests/*.test.ts'], exclude: timingChecks, maxConcurrency: 8, sequence: { groupOrder: 0 } } },
+      { test: { ...shared, name: 'checks', include: ['tests/*.test.ts'], exclude: [...timingChecks, ...capacityChecks], maxConcurrency: 8, sequence: { groupOrder: 0 } } },
       { test: { ...shared, name: 'meta', include: ['tests/meta/*.test.ts'], exclude: [...cliTests, ...timedMeta], sequence: { groupOrder: 0 } } },
       // Every column's idle period is waited out at once. A test's time includes waiting for its
       // turns (every column's proxies start before any wait: 154 limiters and time-scaled proxies
@@ -59,6 +65,8 @@ export default defineConfig({
       // After the timing checks, not beside them: with its 30 proxies in the timing phase, ci19 had
       // two idle-timeout-24h columns unproven (a mark's round trip of 951 ms at 1:1,270).
       { test: { ...shared, name: 'meta-timing', include: timedMeta, testTimeout: 900_000, sequence: { groupOrder: 2 } } },
+      // Two columns at once: 4,000 sockets, within the worker's open-file limit and the cores.
+      { test: { ...shared, name: 'capacity', include: capacityChecks, maxConcurrency: 2, testTimeout: 900_000, sequence: { groupOrder: 3 } } },
       // One `wspc check` run at a time: each has timing verdicts of its own.
       { test: { ...shared, name: 'catalog', include: cliTests, fileParallelism: false, sequence: { groupOrder: 2 } } },
     ],

@@ -17,7 +17,7 @@ import { isFinding } from '../fixtures/report/findings.ts';
 import { describeDiagnosis } from '../fixtures/diagnosis/diagnose.ts';
 import { reportToGitHub } from '../fixtures/report/github.ts';
 import { checkWebConfig } from './iis-command.ts';
-import type { TargetSetting } from '../fixtures/settings.ts';
+import { MAX_CONNECTIONS, type TargetSetting } from '../fixtures/settings.ts';
 
 /** A line as listed on the terminal: an included file inlined on one line is long; the report has it whole. */
 const clip = (line: string) => (line.length > 140 ? `${line.slice(0, 137)}...` : line);
@@ -66,6 +66,7 @@ export async function checkCommand(argv: string[]): Promise<number> {
         include: { type: 'string', multiple: true, default: [] },
         out: { type: 'string' },
         only: { type: 'string' },
+        connections: { type: 'string' },
       },
     });
   } catch (error) {
@@ -124,6 +125,10 @@ export async function checkCommand(argv: string[]): Promise<number> {
   const only = args.only?.split(',').map((id) => id.trim()).filter(Boolean);
   const unknown = only?.filter((id) => !(checkIds as string[]).includes(id)) ?? [];
   if (only && (only.length === 0 || unknown.length > 0)) return fail(BAD_INPUT, `--only takes check ids, comma-separated${unknown.length ? ` (unknown: ${unknown.join(', ')})` : ''}: ${checkIds.join(', ')}`);
+  const connections = args.connections === undefined ? undefined : Number(args.connections);
+  if (connections !== undefined && (!Number.isInteger(connections) || connections < 1 || connections > MAX_CONNECTIONS)) {
+    return fail(BAD_INPUT, `--connections takes the number of sockets to hold at once, from 1 to ${MAX_CONNECTIONS} (got "${args.connections}")`);
+  }
   const includes = args.include.map((f) => resolve(f));
   for (const file of includes) {
     if (!existsSync(file)) return fail(BAD_INPUT, `--include ${file}: no such file`);
@@ -160,6 +165,7 @@ export async function checkCommand(argv: string[]): Promise<number> {
     ...(args['strict-backend'] ? { WSPC_BACKEND: 'strict' } : {}),
     ...(args['keep-going'] ? { WSPC_KEEP_GOING: '1' } : {}),
     ...(args.strict ? { WSPC_STRICT: '1' } : {}),
+    ...(connections ? { WSPC_CONNECTIONS: String(connections) } : {}),
   }, only);
 
   const setupError = join(reports, 'setup-error.json');
@@ -207,7 +213,7 @@ export async function checkCommand(argv: string[]): Promise<number> {
 function runSuite(env: Record<string, string> & { WSPC_REPORTS_DIR: string }, only?: string[]): Promise<number> {
   const vitest = join(createRequire(import.meta.url).resolve('vitest/package.json'), '..', 'vitest.mjs');
   return new Promise((resolvePromise) => {
-    const child = spawn(process.execPath, [vitest, 'run', '--root', repoRoot, '--reporter', join(repoRoot, 'fixtures', 'report', 'progress-reporter.ts'), '--reporter', 'junit', `--outputFile.junit=${join(env.WSPC_REPORTS_DIR, 'junit.xml')}`, '--project', 'checks', '--project', 'timing', ...(only ? ['--testNamePattern', `(^| )(${only.join('|')}) (passes on|flags) `] : [])], {
+    const child = spawn(process.execPath, [vitest, 'run', '--root', repoRoot, '--reporter', join(repoRoot, 'fixtures', 'report', 'progress-reporter.ts'), '--reporter', 'junit', `--outputFile.junit=${join(env.WSPC_REPORTS_DIR, 'junit.xml')}`, '--project', 'checks', '--project', 'timing', ...(env.WSPC_CONNECTIONS ? ['--project', 'capacity'] : []), ...(only ? ['--testNamePattern', `(^| )(${only.join('|')}) (passes on|flags) `] : [])], {
       cwd: repoRoot,
       // The inner run's own GitHub reporting is off: this command reports once, on its stdout.
       env: { ...process.env, GITHUB_ACTIONS: '', GITHUB_STEP_SUMMARY: '', ...env },

@@ -34,6 +34,9 @@ Options:
                        instead of one like Inspect360's Node backend (accepts it); WSPC_BACKEND=strict
   --include FILE       a file the config includes (nginx: include snippets/ws.conf;), sent with it;
                        repeat for each; it runs inlined on its include line
+  --connections N      also run the capacity check: hold N authenticated sockets at once through each
+                       config and push one message to all of them (1 to 15000; npm test holds 2000
+                       through the shipped configs); a failure names the limit and the line to change
   --only ID[,ID]       run only these checks (e.g. http11,keepalive)
   --out DIR            the report folder (default: a new temporary folder)
   --keep-going         a config its proxy refuses is reported as rejected (exit 1) and the other
@@ -41,6 +44,7 @@ Options:
   --strict             a failed check beyond the guide's checklist fails the run too; without it,
                        it is reported as a finding. ${beyond('transparency')}
                        ${beyond('security')}
+                       ${beyond('capacity')}
 
 Environment: WSPC_TIME_SCALE(_<PROXY>) as --time-scale, WSPC_BACKEND=strict as --strict-backend
 (npm test reads WSPC_PROXIES too, e.g. nginx,caddy@2.11). DOCKER_HOST=tcp://host:port runs on a

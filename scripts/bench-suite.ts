@@ -30,7 +30,7 @@ const phases: Array<{ label: string; seconds: number; code: number; note?: strin
 phases.push(await timed('typecheck', 'npx', ['tsc', '--noEmit']));
 phases.push(await timed('lint', 'npx', ['eslint', '.']));
 const json = join(out, 'vitest.json');
-const suite = await timed('checks + meta + timing', 'npx', ['vitest', 'run', '--project', 'checks', '--project', 'meta', '--project', 'timing', '--project', 'meta-timing', '--reporter=json', `--outputFile=${json}`], {
+const suite = await timed('checks + meta + timing', 'npx', ['vitest', 'run', '--project', 'checks', '--project', 'meta', '--project', 'timing', '--project', 'meta-timing', '--project', 'capacity', '--reporter=json', `--outputFile=${json}`], {
   WSPC_REPORTS_DIR: join(out, 'reports'),
 });
 phases.push(suite);

@@ -48,7 +48,7 @@ function networkChangesSeenByChromium(): number {
 
 function runOnce(jsonFile: string): Promise<number> {
   return new Promise((resolve) => {
-    const child = spawn('npx', ['vitest', 'run', '--project', 'checks', '--project', 'meta', '--project', 'timing', '--project', 'meta-timing', '--reporter=dot', '--reporter=json', `--outputFile.json=${jsonFile}`], {
+    const child = spawn('npx', ['vitest', 'run', '--project', 'checks', '--project', 'meta', '--project', 'timing', '--project', 'meta-timing', '--project', 'capacity', '--reporter=dot', '--reporter=json', `--outputFile.json=${jsonFile}`], {
       stdio: ['ignore', 'inherit', 'inherit'],
       env: { ...process.env, CI: 'true' },
     });

@@ -30,6 +30,8 @@ const notYetShown: Record<string, string> = {
       [`message-flow ${proxy}`, 'no entry: fragments, pings and pongs and bursts are relayed bytes once upgraded; no directive that reassembles, answers or reorders them is known'],
     ]),
   ),
+  // Capacity (beyond the checklist).
+  'capacity caddy': "no entry: Caddy sets no cap on client connections (its reverse_proxy's max_conns_per_host caps backend connections, and a WebSocket beyond it waits for a free one, not refused); only the process's open-file limit stops it, which a config cannot lower",
   // Security (beyond the checklist): these proxies tunnel only after the backend's 101.
   'upgrade-smuggling nginx': "safe by design: nginx tunnels only after the backend's 101 (ngx_http_upstream switches to the upgraded handler on that status); its TCP proxy (stream {}) cannot live in the site file the suite runs",
   'upgrade-smuggling apache': 'safe in the versions run (2.4.62 and later): mod_proxy_wstunnel kept the tunnel whatever the backend answered before 2.4.48 (CVE-2019-17567), and no Debian release the suite reaches ships one that old',
