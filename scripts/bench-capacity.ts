@@ -8,7 +8,6 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
-import { lookup } from 'node:dns';
 import { cpus } from 'node:os';
 import getPort from 'get-port';
 import { generateRunCertificates } from '../fixtures/certs.ts';
@@ -183,7 +182,7 @@ for (const [name, target] of targets) {
     await measure(
       name,
       `${target.configFile} (${target.release})`,
-      (cookie) => ({ url: `wss://${target.serverName}:${route.port}/ws`, ca: certs.caPem, lookup: route.address ? (_h, o, cb) => lookup(route.address!, o, cb) : proxyHostLookup, cookie }),
+      (cookie) => ({ url: `wss://${target.serverName}:${route.port}/ws`, ca: certs.caPem, lookup: route.lookup ?? proxyHostLookup, cookie }),
       () => containerPids(target.containerId),
       () => (route.address ? [] : portForwarderPids(target.httpsPort)),
       () => diagnoseColumn(target),
