@@ -146,6 +146,15 @@ describe('HAProxy timeouts per section: every client, server and tunnel timeout 
     expect(haproxyTimeouts.scale(inline.replace('{ path_beg /ws }', '{ src 10.0.0.0/8 }'), { scale: 1 }).configuredIdleMs).toBe(30_000);
   });
 
+  test('a bandwidth limit filter on the frontend keeps timeout tunnel off: client/server (60 s) govern, rendered from 1 s', () => {
+    // Measured on HAProxy 3.0.11: with the filter a silent socket closed after timeout client (cD--).
+    const rendered = render('haproxy', 'proxies/haproxy/scenarios/bandwidth-limit.cfg', DEFAULT_TIME_SCALE);
+    expect(rendered.idle).toMatchObject({ configuredIdleMs: 60_000, renderedIdleMs: 1000 });
+    expect(rendered.text).toMatch(/timeout client 1000ms/);
+    const without = readFileSync(join(repoRoot, 'proxies/haproxy/scenarios/bandwidth-limit.cfg'), 'utf8').replace(/^\s*filter bwlim-.*$/gm, '');
+    expect(haproxyTimeouts.scale(without, { scale: 1 }).configuredIdleMs).toBe(86_400_000);
+  });
+
   test('the shipped config: the defaults tunnel timeout governs; client/server, bounding only the exchange before the upgrade, keep room for it', () => {
     const rendered = render('haproxy', 'proxies/haproxy/haproxy.cfg', DEFAULT_TIME_SCALE);
     expect(rendered.idle).toMatchObject({ configuredIdleMs: 86_400_000, renderedIdleMs: 8640 });
