@@ -34,9 +34,9 @@ const notYetShown: Record<string, string> = {
   'http11 haproxy': 'cannot be broken by configuration: HAProxy talks HTTP/1.1 to servers in HTTP mode (or h2 with `proto h2`); it has no setting for HTTP/1.0 upstream',
   // Transparency (beyond the checklist). A tunnel's frames pass as bytes: no directive of these
   // proxies is known to limit, split or rewrite them once the upgrade is done.
+  ...Object.fromEntries(Object.entries(binaryFramesWhy).map(([proxy, why]) => [`binary-frames ${proxy}`, why])),
   ...Object.fromEntries(
     ['nginx', 'apache', 'caddy', 'haproxy'].flatMap((proxy) => [
-      ...(proxy === 'haproxy' ? [] : [[`binary-frames ${proxy}`, binaryFramesWhy[proxy]!]]),
       [`close-codes ${proxy}`, "no entry: the close frames are part of the relayed bytes; a config can only end the tunnel (an idle timeout, which idle-timeout-24h measures), not rewrite a close code"],
       [`message-flow ${proxy}`, 'no entry: fragments, pings and pongs and bursts are relayed bytes once upgraded; no directive that reassembles, answers or reorders them is known'],
     ]),
