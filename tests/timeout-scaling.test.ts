@@ -151,8 +151,22 @@ describe('HAProxy timeouts per section: every client, server and tunnel timeout 
     const rendered = render('haproxy', 'proxies/haproxy/scenarios/bandwidth-limit.cfg', DEFAULT_TIME_SCALE);
     expect(rendered.idle).toMatchObject({ configuredIdleMs: 60_000, renderedIdleMs: 1000 });
     expect(rendered.text).toMatch(/timeout client 1000ms/);
-    const without = readFileSync(join(repoRoot, 'proxies/haproxy/scenarios/bandwidth-limit.cfg'), 'utf8').replace(/^\s*filter bwlim-.*$/gm, '');
-    expect(haproxyTimeouts.scale(without, { scale: 1 }).configuredIdleMs).toBe(86_400_000);
+    const config = readFileSync(join(repoRoot, 'proxies/haproxy/scenarios/bandwidth-limit.cfg'), 'utf8');
+    const idle = (text: string, version?: string) => haproxyTimeouts.scale(text, { scale: 1, version }).configuredIdleMs;
+    expect(idle(config, '3.0')).toBe(60_000);
+    // The rest measured in real time on 3.0.11 and 3.2.26 (fixtures/proxies/haproxy/timeouts.ts):
+    // HAProxy 3.2 applies the tunnel timeout with the filter.
+    expect(idle(config, '3.2')).toBe(86_400_000);
+    // A filter declared with no rule that applies it to the WebSocket stays off the stream.
+    const rules = /^\s*http-(request|response) set-bandwidth-limit .*$/gm;
+    expect(idle(config.replace(rules, ''), '3.0')).toBe(86_400_000);
+    expect(idle(config.replace(rules, (rule) => `${rule} if !{ status 101 }`), '3.0')).toBe(86_400_000);
+    expect(idle(config.replace(rules, (rule) => `${rule} if { path_beg /api }`), '3.0')).toBe(86_400_000);
+    expect(idle(config.replace(rules, (rule) => `${rule} if { path_beg /ws }`), '3.0')).toBe(60_000);
+    // The trace filter, on the frontend or the backend, keeps it off too (2.6.12 and 3.0.11).
+    const traced = config.replace(rules, '').replace(/^\s*filter bwlim-.*$/gm, '');
+    expect(idle(traced, '3.0')).toBe(86_400_000);
+    expect(idle(traced.replace(/^backend inspect360$/m, 'backend inspect360\n    filter trace name T'), '2.6')).toBe(60_000);
   });
 
   test('the shipped config: the defaults tunnel timeout governs; client/server, bounding only the exchange before the upgrade, keep room for it', () => {
