@@ -90,21 +90,23 @@ writeFileSync(join(out, 'matrix.md'), `${lines.join('\n')}\n`);
 process.stdout.write(`\n${lines.join('\n')}\nFull report: reports/matrix/checklist.md; this table: reports/matrix/matrix.md\n`);
 
 // Expected vs observed, cell by cell.
-const unexpected: string[] = [];
+// Written to reports/matrix/unexpected.json as well, for the soak to count cells by name.
+const unexpected: Array<{ cell: string; why: string }> = [];
 for (const c of builds) {
   const known = KNOWN[c];
   const rejected = rejectedBy(c);
   if (known) {
-    if (!rejected) unexpected.push(`${c}: expected its proxy to reject the config (${known.rejected.source}); it ran`);
-    else if (!known.rejected.test(rejected.message)) unexpected.push(`${c}: rejected, but not as expected (${known.rejected.source}): ${rejected.message.split('\n')[0]}`);
+    if (!rejected) unexpected.push({ cell: c, why: `expected its proxy to reject the config (${known.rejected.source}); it ran` });
+    else if (!known.rejected.test(rejected.message)) unexpected.push({ cell: c, why: `rejected, but not as expected (${known.rejected.source}): ${rejected.message.split('\n')[0]}` });
     continue;
   }
-  if (rejected) unexpected.push(`${c}: its proxy rejected the config: ${rejected.message.split('\n')[0]}`);
-  else if (!json.proxies[c]) unexpected.push(`${c}: no column in the report`);
-  else for (const id of ids) if (json.proxies[c]!.checks[id]?.status !== 'pass') unexpected.push(`${c} ${id}: ${json.proxies[c]!.checks[id]?.status ?? 'missing'} ${json.proxies[c]!.checks[id]?.detail ?? ''}`);
+  if (rejected) unexpected.push({ cell: c, why: `its proxy rejected the config: ${rejected.message.split('\n')[0]}` });
+  else if (!json.proxies[c]) unexpected.push({ cell: c, why: 'no column in the report' });
+  else for (const id of ids) if (json.proxies[c]!.checks[id]?.status !== 'pass') unexpected.push({ cell: `${c} ${id}`, why: `${json.proxies[c]!.checks[id]?.status ?? 'missing'} ${json.proxies[c]!.checks[id]?.detail ?? ''}` });
 }
+writeFileSync(join(out, 'unexpected.json'), `${JSON.stringify(unexpected, null, 2)}\n`);
 if (unexpected.length > 0) {
-  process.stdout.write(`\n[matrix] ${unexpected.length} cell(s) not as expected:\n${unexpected.map((u) => `  ${u}`).join('\n')}\n`);
+  process.stdout.write(`\n[matrix] ${unexpected.length} cell(s) not as expected:\n${unexpected.map((u) => `  ${u.cell}: ${u.why}`).join('\n')}\n`);
   process.exit(1);
 }
 process.stdout.write(`\n[matrix] every cell as expected: ${columns.length - Object.keys(KNOWN).filter((k) => columns.includes(k)).length} columns pass every check; known findings: ${Object.keys(KNOWN).filter((k) => columns.includes(k)).join(', ') || 'none'}\n`);
