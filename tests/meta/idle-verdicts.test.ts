@@ -1,9 +1,9 @@
 import { describe, expect, test } from 'vitest';
 import type { Target } from '../../fixtures/lab/target.ts';
 import { REQUIRED_IDLE_MS, timeScaleFor } from '../../fixtures/proxies/timeouts/scale.ts';
-import { certifyIdle, SHORT_READ_MS, type Measure } from '../../fixtures/timeouts/idle-check.ts';
+import { certifyIdle, SHORT_READ_MS } from '../../fixtures/timeouts/idle-check.ts';
 import type { IdleObservation, Silence } from '../../fixtures/timeouts/idle-socket.ts';
-import type { IdleRunOptions, ProxyStarter } from '../../fixtures/timeouts/measure-idle.ts';
+import type { IdleRunOptions, Measure, ProxyStarter } from '../../fixtures/timeouts/measure-idle.ts';
 
 /**
  * idle-timeout-24h's verdict on given observations: what a real proxy's closes would read, with the

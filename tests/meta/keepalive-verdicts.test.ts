@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import type { Target } from '../../fixtures/lab/target.ts';
 import { checkKeepalive, KEEPALIVE_SCALE, LB_IDLE_LIMIT_MS } from '../../fixtures/timeouts/keepalive-check.ts';
 import type { IdleObservation } from '../../fixtures/timeouts/idle-socket.ts';
-import type { IdleRunOptions, ProxyStarter, measureIdle } from '../../fixtures/timeouts/measure-idle.ts';
+import type { IdleRunOptions, Measure, ProxyStarter } from '../../fixtures/timeouts/measure-idle.ts';
 
 /**
  * keepalive's verdict on given observations, for the branches no shipped config or catalog entry
@@ -19,7 +19,7 @@ type Drops = (scale: number) => { withPings?: number; without?: number };
 
 async function verdict(drops: Drops, limitMs = LB_IDLE_LIMIT_MS) {
   const scales: number[] = [];
-  const measure = (async (_starter, proxy, _file, _label, options: IdleRunOptions) => {
+  const measure: Measure = async (_starter, proxy, _file, _label, options: IdleRunOptions) => {
     const scale = options.timeouts.scale;
     scales.push(scale);
     const read = drops(scale);
@@ -31,7 +31,7 @@ async function verdict(drops: Drops, limitMs = LB_IDLE_LIMIT_MS) {
     });
     const target = { proxy, idle: { scale, configuredIdleMs: limitMs, renderedIdleMs: limitMs / scale, lifetime: false } } as unknown as Target;
     return { target, observations };
-  }) as typeof measureIdle;
+  };
   const outcome = await checkKeepalive(starter, 'nginx', SHIPPED, 'verdicts', undefined, measure);
   return { ...outcome, scales };
 }
