@@ -1,8 +1,8 @@
 // `npm run soak -- N`: the checks phase of `npm test` (every check and control, not the catalog)
 // and the version matrix (`npm run test:matrix`), N times in a row, images cached. Prints, per test
 // and matrix cell, how many runs it failed, the wall time of each run, the scheduling noise a process
-// beside the suite saw (timer lateness), and how often Chromium reported a network change. Exits 1 if
-// any run failed. A flake is a bug: find its cause.
+// beside the suite saw (timer lateness, steps of the wall clock), and how often Chromium reported a
+// network change. Exits 1 if any run failed. A flake is a bug: find its cause.
 //
 // The matrix is here because CI runs it and its columns are real timing verdicts too: the soak once
 // covered the checks phase only, and 13 green soak runs missed what failed fresh-clone CI of 8fb47be
@@ -23,20 +23,50 @@ interface VitestJson {
   testResults: Array<{ name: string; status: string; message?: string; assertionResults: Array<{ fullName: string; status: string }> }>;
 }
 
-/** Timer lateness beside the suite: how late a 20 ms timer fires, in ms (what a check's own timers suffer too). */
+/**
+ * Wall clock against monotonic clock: Date.now() read between two performance.now() reads, kept when
+ * they are within 0.2 ms. HAProxy derives its timers from gettimeofday() and takes a forward step of
+ * the wall clock (up to its poll's wait + 100 ms) as time passed (src/clock.c, clock_update_date),
+ * so a step during an idle wait would make it close early by the step. Soak run 1 of 7 on 082082c
+ * had 10 HAProxy 2.6 columns read 23.9 h (18-54 ms short at 1:10,000) at once, and no other proxy;
+ * nothing watched the wall clock then. This counts steps beside the suite, so the next run that
+ * reads short can be matched with one, or not.
+ */
+function wallClockOffset(): number | undefined {
+  for (let i = 0; i < 20; i++) {
+    const before = performance.now();
+    const wall = Date.now();
+    const after = performance.now();
+    if (after - before < 0.2) return wall - (performance.timeOrigin + (before + after) / 2);
+  }
+  return undefined;
+}
+
+/**
+ * Beside the suite: how late a 20 ms timer fires, in ms (what a check's own timers suffer too), and
+ * how often the wall clock stepped against the monotonic one (Date.now() is whole ms: a move of
+ * more than 1.5 ms is a step).
+ */
 function watchNoise() {
   const late: number[] = [];
+  const steps: number[] = [];
   let expected = performance.now() + 20;
+  let offset = wallClockOffset();
   const timer = setInterval(() => {
     const now = performance.now();
     late.push(Math.max(0, now - expected));
     expected = now + 20;
+    const wall = wallClockOffset();
+    if (wall === undefined) return;
+    if (offset !== undefined && Math.abs(wall - offset) > 1.5) steps.push(wall - offset);
+    offset = wall;
   }, 20);
   return () => {
     clearInterval(timer);
     const sorted = late.sort((a, b) => a - b);
     const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
-    return { p50: at(0.5), p99: at(0.99), max: sorted.at(-1) ?? 0 };
+    const largest = steps.reduce((a, b) => (Math.abs(b) > Math.abs(a) ? b : a), 0);
+    return { p50: at(0.5), p99: at(0.99), max: sorted.at(-1) ?? 0, steps: steps.length, largestStep: largest };
   };
 }
 
@@ -114,15 +144,15 @@ for (let i = 1; i <= runs; i++) {
   const green = code === 0 && failedHere === 0 && matrix.code === 0;
   if (!green) failedRuns++;
   rows.push(
-    `| ${i} | ${green ? 'green' : `red (vitest exit ${code}, matrix exit ${matrix.code})`} | ${total - failedHere}/${total} | ${wall.toFixed(1)} s | ${matrix.code === 0 ? 'as expected' : `${matrixFailed.length} cell(s) not`} (${matrix.wall.toFixed(1)} s) | ${lateness.p50.toFixed(1)} / ${lateness.p99.toFixed(1)} / ${lateness.max.toFixed(0)} ms | ${changes} |`,
+    `| ${i} | ${green ? 'green' : `red (vitest exit ${code}, matrix exit ${matrix.code})`} | ${total - failedHere}/${total} | ${wall.toFixed(1)} s | ${matrix.code === 0 ? 'as expected' : `${matrixFailed.length} cell(s) not`} (${matrix.wall.toFixed(1)} s) | ${lateness.p50.toFixed(1)} / ${lateness.p99.toFixed(1)} / ${lateness.max.toFixed(0)} ms | ${lateness.steps === 0 ? 'none' : `${lateness.steps}, largest ${lateness.largestStep.toFixed(1)} ms`} | ${changes} |`,
   );
   // Each run's row as it ends: a long soak shows where it stands.
   console.error(`[soak] ${rows.at(-1)}`);
 }
 
 console.log(`\n## Soak: ${runs} run(s) of the checks phase and the version matrix, ${runs - failedRuns} green\n`);
-console.log('| run | verdict | tests passed | checks wall | matrix | timer lateness p50 / p99 / max (checks) | ERR_NETWORK_CHANGED in Chromium |');
-console.log('| --- | --- | --- | --- | --- | --- | --- |');
+console.log('| run | verdict | tests passed | checks wall | matrix | timer lateness p50 / p99 / max (checks) | wall clock steps (checks) | ERR_NETWORK_CHANGED in Chromium |');
+console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
 for (const row of rows) console.log(row);
 console.log(failures.size === 0 ? '\nNo test or matrix cell failed in any run.' : '\n| test or matrix cell | runs failed |\n| --- | --- |');
 for (const [name, count] of [...failures].sort((a, b) => b[1] - a[1])) console.log(`| ${name} | ${count} of ${runs} |`);
