@@ -12,6 +12,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { STEP_MS, wallClockOffset } from '../fixtures/timeouts/wall-clock.ts';
 
 const runs = Number(process.argv[2] ?? '10');
 if (!Number.isInteger(runs) || runs < 1 || runs > 100) {
@@ -24,28 +25,8 @@ interface VitestJson {
 }
 
 /**
- * Wall clock against monotonic clock: Date.now() read between two performance.now() reads, kept when
- * they are within 0.2 ms. HAProxy derives its timers from gettimeofday() and takes a forward step of
- * the wall clock (up to its poll's wait + 100 ms) as time passed (src/clock.c, clock_update_date),
- * so a step during an idle wait would make it close early by the step. Soak run 1 of 7 on 082082c
- * had 10 HAProxy 2.6 columns read 23.9 h (18-54 ms short at 1:10,000) at once, and no other proxy;
- * nothing watched the wall clock then. This counts steps beside the suite, so the next run that
- * reads short can be matched with one, or not.
- */
-function wallClockOffset(): number | undefined {
-  for (let i = 0; i < 20; i++) {
-    const before = performance.now();
-    const wall = Date.now();
-    const after = performance.now();
-    if (after - before < 0.2) return wall - (performance.timeOrigin + (before + after) / 2);
-  }
-  return undefined;
-}
-
-/**
  * Beside the suite: how late a 20 ms timer fires, in ms (what a check's own timers suffer too), and
- * how often the wall clock stepped against the monotonic one (Date.now() is whole ms: a move of
- * more than 1.5 ms is a step).
+ * how often the wall clock stepped against the monotonic one (fixtures/timeouts/wall-clock.ts).
  */
 function watchNoise() {
   const late: number[] = [];
@@ -58,7 +39,7 @@ function watchNoise() {
     expected = now + 20;
     const wall = wallClockOffset();
     if (wall === undefined) return;
-    if (offset !== undefined && Math.abs(wall - offset) > 1.5) steps.push(wall - offset);
+    if (offset !== undefined && Math.abs(wall - offset) > STEP_MS) steps.push(wall - offset);
     offset = wall;
   }, 20);
   return () => {

@@ -17,8 +17,8 @@ import type { IdleRunOptions, Measure, ProxyStarter } from '../../fixtures/timeo
 const SHIPPED = 'proxies/nginx/inspect360.conf';
 const SAYS_22H = 'proxies/nginx/scenarios/read-timeout-22h.conf';
 
-/** A socket's reading: closed `offsetMs` (wall) after the scaled 24 h, or open. */
-type Reading = { offsetMs: number; rttMs?: number } | 'open';
+/** A socket's reading: closed `offsetMs` (wall) after the scaled 24 h (the wall clock stepping `stepMs` during its span), or open. */
+type Reading = { offsetMs: number; rttMs?: number; stepMs?: number } | 'open';
 
 interface Call {
   label: string;
@@ -41,7 +41,7 @@ function measured(configuredMs: number, read: (scale: number, silence: Silence, 
       if (reading === 'open') return { silence: plan.silence, watchedMs: plan.deadlineMs, markRttMs: 10 };
       const rtt = reading.rttMs ?? 10;
       const closedAfterMs = (label.endsWith('-exact') ? configuredMs / scale : requiredWall) + reading.offsetMs;
-      return { silence: plan.silence, closedAfterMs, code: 1006, markRttMs: rtt, marks: 1, watchedMs: closedAfterMs - rtt };
+      return { silence: plan.silence, closedAfterMs, code: 1006, markRttMs: rtt, marks: 1, watchedMs: closedAfterMs - rtt, ...(reading.stepMs ? { wallClockStepMs: reading.stepMs } : {}) };
     });
     const target = { proxy, idle: { scale, configuredIdleMs: configuredMs, renderedIdleMs: configuredMs / scale, lifetime: false } } as unknown as Target;
     return { target, observations };
@@ -100,6 +100,30 @@ describe('idle-timeout-24h: no figure under 24 h passes', () => {
     const under = await verdict(bothCloses(-(SHORT_READ_MS - 1), 10, { offsetMs: -(SHORT_READ_MS + 5) }));
     expect(under.pass).toBe(false);
     expect(under.detail).toMatch(/^idle socket \(silent both ways\) closed after .*at least 24 h is required/);
+  });
+
+  test('a close short of 24 h by no more than a forward step of the wall clock during its span: measured again at 1:720, never failed or passed for it', async () => {
+    // HAProxy 2.6 times on the wall clock and takes a forward step as time passed: 10 of its columns
+    // once read 18-54 ms short together. Such a reading is too close to call.
+    const stepped = { offsetMs: -40, stepMs: 50 };
+    const passes = await verdict((at, silence) => (silence !== 'both' ? 'open' : at === scale ? stepped : { offsetMs: 2 }));
+    expect(passes.scales).toEqual([scale, 720]);
+    expect(passes.pass, passes.detail).toBe(true);
+    expect(passes.detail).toMatch(/within the 50\.0 ms the wall clock stepped forward during its span: too close to call, measured again at 1:720/);
+
+    const shortThere = await verdict((at, silence) => (silence !== 'both' ? 'open' : at === scale ? stepped : { offsetMs: -40 }));
+    expect(shortThere.pass).toBe(false);
+    expect(shortThere.detail).toMatch(/^idle socket \(silent both ways\) closed after .*at least 24 h is required/);
+
+    const steppedAgain = await verdict((_at, silence) => (silence !== 'both' ? 'open' : stepped));
+    expect(steppedAgain.pass).toBe(false);
+    expect(steppedAgain.detail).toMatch(/^not measurable to 24 h on this machine: .*the wall clock stepped again/);
+
+    // A step smaller than the shortfall explains nothing: the close fails at once, and says what the clock did.
+    const smallStep = await verdict((_at, silence) => (silence !== 'both' ? 'open' : { offsetMs: -40, stepMs: 20 }));
+    expect(smallStep.pass).toBe(false);
+    expect(smallStep.scales).not.toContain(720);
+    expect(smallStep.detail).toMatch(/the wall clock stepped \+20\.0 ms during its span; at least 24 h is required/);
   });
 
   test('a close above 24 h whose mark was slow (it may err long by more than 14.4 min): measured again where it is precise, else no pass', async () => {
