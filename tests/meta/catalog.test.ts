@@ -92,7 +92,7 @@ if (lab().controls) {
     test('a customer template with placeholders left open: exit 2, every one named in one message, before Docker starts', async () => {
       const result = await wspc(['--proxy', 'nginx', '--config', 'fixtures/customer-configs/nginx-template.conf']);
       expect(result.code).toBe(2);
-      expect(result.stderr).toMatch(/3 value\(s\) left to fill in: <your domain> \(line 13\), \$\{BACKEND\} \(line 28\), APP_PORT \(line 50\)/);
+      expect(result.stderr).toMatch(/3 value\(s\) left to fill in: <your domain> \(line 13\), \$\{BACKEND\} \(line 28\), APP_PORT \(line 51\)/);
       expect(result.stderr).toMatch(/--set 'your domain=\.\.\.' --set 'BACKEND=\.\.\.' --set 'APP_PORT=\.\.\.'/);
     });
 
