@@ -31,4 +31,32 @@ describe.runIf(selectedForThisRun(lab().controls && slowApp !== undefined, 'ngin
     // ...where the span from the handshake's start would have been over it.
     expect(seen!.closedAfterMs! + delayMs).toBeGreaterThan(requiredWall);
   });
+
+  // The run's main thread can notice a close late (1.35 s once in CI at load 50): noticed late
+  // enough, a 22 h close reads past 24 h. Here the main thread is held busy over the close, as a
+  // loaded machine would hold it; the witness thread saw the socket close, and the figure is its.
+  test('proxy_read_timeout 22h noticed 1.5 s late by a busy main thread still reads 22 h: the witness thread timed it', async () => {
+    const scale = DEFAULT_TIME_SCALE;
+    const requiredWall = REQUIRED_IDLE_MS / scale;
+    const closeWall = (22 * 3600_000) / scale;
+    const busyMs = 1500;
+    const afterMark = (markedAt: number) =>
+      setTimeout(() => {
+        const until = performance.now() + busyMs;
+        while (performance.now() < until);
+      }, markedAt + closeWall - 300 - performance.now());
+    const run = await measureIdle(idleStarter(slowApp!), 'nginx', slowApp!.configFile, 'busy', {
+      timeouts: { scale },
+      sockets: [{ silence: 'both', pingIntervalMs: 0, deadlineMs: requiredWall + 1000, tickMs: requiredWall, openUntilMs: requiredWall, afterMark }],
+    });
+    const [seen] = run.observations;
+    expect(seen!.error).toBeUndefined();
+    expect(seen!.witnessFailed).toBeUndefined();
+    // Noticed past the scaled 24 h: the notice alone would have passed it...
+    expect(seen!.closedAfterMs! + (seen!.noticeLateMs ?? 0)).toBeGreaterThan(requiredWall);
+    // ...the witness's figure is 22 h, within what the mark's round trip and the witness's samples allow.
+    expect(seen!.closedAfterMs).toBeLessThan(requiredWall);
+    expect(seen!.closedAfterMs! * scale).toBeGreaterThanOrEqual(22 * 3600_000);
+    expect((seen!.closedAfterMs! - seen!.markRttMs! - seen!.noticeSlackMs!) * scale).toBeLessThan(22 * 3600_000 + 0.01 * REQUIRED_IDLE_MS);
+  });
 });
