@@ -70,6 +70,28 @@ describe('timeout scaling: every timeout that bounds an idle WebSocket is scaled
     expect(bare.idle?.configuredIdleMs).toBe(Infinity);
   });
 
+  test("Caddy: the reverse_proxy whose route takes the WebSocket decides, read by the Caddyfile's syntax", () => {
+    const renderCaddy = (text: string) =>
+      renderConfig(proxyNamed('caddy'), text, { backendHost: 'h', backendPort: 5000, certs: lab().certs, timeouts: { scale: DEFAULT_TIME_SCALE } });
+    const transport = (value: string, indent = '\t\t') => `{\n${indent}\ttransport http {\n${indent}\t\tread_timeout ${value}\n${indent}\t}\n${indent}}`;
+    // A global options block and a snippet first: the site is the block after them.
+    const global = `{\n\temail a@example.com\n\tservers {\n\t\ttimeouts {\n\t\t\twrite 30s\n\t\t}\n\t}\n}\n(headers) {\n\theader -Server\n}\nexample.com {\n\timport headers\n\t@websockets {\n\t\theader Connection *Upgrade*\n\t\theader Upgrade websocket\n\t}\n\treverse_proxy @websockets localhost:5000 ${transport('2h', '\t')}\n\treverse_proxy /api/* localhost:5000 ${transport('5s', '\t')}\n\treverse_proxy localhost:5000\n}\n`;
+    expect(proxyNamed('caddy').readServerName!(global)).toBe('example.com');
+    const headers = renderCaddy(global);
+    expect(headers.idle?.configuredIdleMs).toBe(2 * 3_600_000);
+    // The server's own write timeout bounds requests, not hijacked tunnels: left as written.
+    expect(headers.text).toMatch(/^\t\t\twrite 30s$/m);
+    expect(headers.text).toMatch(/read_timeout 50ms/);
+    // A route for other paths does not govern /ws; the catch-all without read_timeout does.
+    const catchAll = renderCaddy(`example.com {\n\thandle /api/* {\n\t\treverse_proxy localhost:5000 ${transport('5s')}\n\t}\n\thandle {\n\t\treverse_proxy localhost:5000\n\t}\n}\n`);
+    expect(catchAll.idle?.configuredIdleMs).toBe(Infinity);
+    // One site written without braces: the rest of the file is its body.
+    const single = renderCaddy(`localhost:8443\n\nreverse_proxy /ws* localhost:5000 ${transport('1h', '')}\n`);
+    expect(single.idle?.configuredIdleMs).toBe(3_600_000);
+    // A block never closed: the suite cannot tell which timeouts apply, and says where.
+    expect(() => renderCaddy(`example.com {\n\treverse_proxy localhost:5000 ${transport('1h')}\n`)).toThrow(/Caddyfile line 1: block opened here is never closed/);
+  });
+
   test('a load balancer cap applies to set and unset timeouts alike', () => {
     expect(render('nginx', 'proxies/nginx/inspect360.conf', 60, 60_000).idle).toMatchObject({ configuredIdleMs: 60_000, renderedIdleMs: 1000 });
     expect(render('apache', 'proxies/apache/inspect360.conf', 60, 60_000).text).toMatch(/^\s*ProxyTimeout 1$/m);
