@@ -88,6 +88,55 @@ describe('adaptation: a config runs as written, except for the backend address',
     expect(rendered.changes.map((c) => c.why).join(' ')).toMatch(/automatic HTTPS/);
     expect(rendered.files.map((f) => f.target)).toEqual(['/etc/caddy/wspc-run-fullchain.pem', '/etc/caddy/wspc-run-key.pem']);
   });
+
+  // Shapes of published Caddyfiles (2026-12-05: gravitl/netmaker docker/Caddyfile, jnsdt/v2ray-caddy-docker, bram2w/baserow).
+  test('Caddy: the site whose upstream is the application is the one run, its `tls you@example.com` replaced, `{$VAR:default}` filled', () => {
+    const config = [
+      '{',
+      '	email admin@customer.example',
+      '}',
+      'https://dashboard.customer.example {',
+      '	reverse_proxy http://ui',
+      '}',
+      'wss://broker.customer.example {',
+      '	tls admin@customer.example {',
+      '		protocols tls1.3',
+      '	}',
+      '	reverse_proxy {$BACKEND:localhost:5000}',
+      '}',
+    ].join('\n');
+    const rendered = render('caddy', config);
+    expect(rendered.serverName).toBe('broker.customer.example');
+    expect(rendered.text.split('\n')[7]).toBe('\ttls /etc/caddy/wspc-run-fullchain.pem /etc/caddy/wspc-run-key.pem {');
+    expect(rendered.text.split('\n')[10]).toBe('\treverse_proxy host.docker.internal:41234');
+    const why = rendered.changes.map((c) => c.why).join('\n');
+    expect(why).toMatch(/ACME CA for admin@customer\.example: the run's certificate stands in/);
+    expect(why).toMatch(/\{\$BACKEND:localhost:5000\} filled in with its default, as Caddy does when BACKEND is unset/);
+    // `tls internal` is the config's own choice: run as written (tls-valid then fails).
+    expect(render('caddy', 'app.customer.example {\n\ttls internal\n\treverse_proxy localhost:5000\n}\n').text).toMatch(/^\ttls internal$/m);
+  });
+
+  test('Apache: a vhost that loads no module gets what a2enmod gave it, in mods-enabled, its lines unmoved', () => {
+    const config = [
+      '<VirtualHost *:443>',
+      '\tServerName app.customer.example',
+      '\tSSLEngine on',
+      '\tSSLCertificateFile /etc/ssl/certs/app.pem',
+      '\tSSLCertificateKeyFile /etc/ssl/private/app.key',
+      '\tRewriteEngine on',
+      '\tRewriteCond %{HTTP:Upgrade} websocket [NC]',
+      '\tRewriteRule /ws(.*) ws://127.0.0.1:5000/ws$1 [P,L]',
+      '\tProxyPass / http://127.0.0.1:5000/',
+      '</VirtualHost>',
+    ].join('\n');
+    const rendered = render('apache', config);
+    const modules = rendered.files.find((f) => f.target === '/etc/apache2/mods-enabled/wspc-a2enmod.load');
+    expect(modules?.content.trim().split('\n').map((l) => l.split(' ')[1])).toEqual(['proxy_module', 'proxy_http_module', 'proxy_wstunnel_module', 'rewrite_module']);
+    expect(rendered.changes.find((c) => /a2enmod proxy proxy_http proxy_wstunnel rewrite/.test(c.why))?.line).toBe(6);
+    expect(rendered.text.split('\n').slice(0, 10)).toEqual(config.split('\n').map((l) => l.replace('127.0.0.1:5000', 'host.docker.internal:41234')));
+    // A file that loads modules itself (the guide's block) is taken as loading what it wants.
+    expect(render('apache', shipped('apache')).files.map((f) => f.target)).not.toContain('/etc/apache2/mods-enabled/wspc-a2enmod.load');
+  });
 });
 
 describe('configs as received: lines moved by shaping are named as the file\'s', () => {
