@@ -116,6 +116,27 @@ describe('adaptation: a config runs as written, except for the backend address',
     expect(render('caddy', 'app.customer.example {\n\ttls internal\n\treverse_proxy localhost:5000\n}\n').text).toMatch(/^\ttls internal$/m);
   });
 
+  test('nginx: of several sites, the one whose proxy_pass reaches the application (directly or by its upstream) is run', () => {
+    const site = (name: string, target: string) => `server {\n    listen 443 ssl;\n    server_name ${name};\n    location / {\n        proxy_pass ${target};\n    }\n}\n`;
+    expect(render('nginx', `${site('grafana.customer.example', 'http://127.0.0.1:3000')}${site('app.customer.example', 'http://127.0.0.1:5000')}`).serverName).toBe('app.customer.example');
+    const upstream = 'upstream app_servers {\n    server 10.0.0.2:5000;\n}\n';
+    expect(render('nginx', `${upstream}${site('docs.customer.example', 'http://docs')}${site('app.customer.example', 'http://app_servers')}`).serverName).toBe('app.customer.example');
+  });
+
+  test("HAProxy: a bind on an address of the customer's machine is bound on the container's, the port kept", () => {
+    const rendered = render('haproxy', shipped('haproxy').replace('bind :443 ssl', 'bind 203.0.113.10:443 ssl').replace('bind :80', 'bind ipv4@10.0.0.5:80'));
+    expect(rendered.text).toMatch(/^\s*bind :443 ssl crt /m);
+    expect(rendered.text).toMatch(/^\s*bind :80$/m);
+    expect(rendered.changes.filter((c) => /an address of the customer's machine/.test(c.why))).toHaveLength(2);
+  });
+
+  test('health checks: the paths each proxy asks the application for are read, so the backend answers them', () => {
+    expect(proxies.haproxy!.healthPaths!('backend b\n    option httpchk HEAD /healthz HTTP/1.1\n    server a x:5000 check\nbackend c\n    option httpchk\n')).toEqual(['/healthz', '/']);
+    expect(proxies.haproxy!.healthPaths!('backend b\n    option httpchk\n    http-check send meth GET uri /ready?full=1 ver HTTP/1.1\n')).toEqual(['/', '/ready']);
+    expect(proxies.caddy!.healthPaths!('a.example {\n\treverse_proxy x:5000 {\n\t\thealth_uri /status?x=1\n\t}\n}\n')).toEqual(['/status']);
+    expect(proxies.apache!.healthPaths!('ProxyPass / http://localhost:5000/ hcmethod=GET hcuri=/up\n')).toEqual(['/up']);
+  });
+
   test('Apache: a vhost that loads no module gets what a2enmod gave it, in mods-enabled, its lines unmoved', () => {
     const config = [
       '<VirtualHost *:443>',
