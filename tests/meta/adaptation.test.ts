@@ -6,6 +6,7 @@ import { repoRoot } from '../../fixtures/lab/paths.ts';
 import { AdaptationError } from '../../fixtures/proxies/adapt.ts';
 import { proxies } from '../../fixtures/proxies/index.ts';
 import { plainPortOf, renderConfig, withFileLines, type RenderOptions } from '../../fixtures/proxies/render.ts';
+import { parseCaddyfile } from '../../fixtures/proxies/dialects/caddy-syntax.ts';
 
 const certs = { fullchainPem: 'CHAIN\n', keyPem: 'KEY\n' } as RunCertificates;
 const options: RenderOptions = { backendHost: 'host.docker.internal', backendPort: 41234, certs };
@@ -185,5 +186,39 @@ describe('configs as received: lines moved by shaping are named as the file\'s',
   test('nginx: an include nobody sent stops with exit 2 naming --include', () => {
     const error = rejection(() => render('nginx', customer('nginx-site-with-snippet.conf')));
     expect(error.message).toMatch(/:23: includes snippets\/websocket-proxy\.conf, which is not part of this config: send it with it \(wspc check --include FILE/);
+  });
+});
+
+describe("the Caddyfile read by its own syntax (fixtures/proxies/dialects/caddy-syntax.ts)", () => {
+  test('quotes, backticks, comments, continuations and placeholders are words; only a lone { or } is a brace', () => {
+    const file = parseCaddyfile(
+      [
+        '(headers) {',
+        '\theader -Server',
+        '}',
+        '{',
+        '\temail a@example.com # the account',
+        '}',
+        'a.example, b.example {',
+        '\trespond "a { b }" 200',
+        '\theader X-Raw `{"json": true}`',
+        '\treverse_proxy localhost:5000 \\',
+        '\t\tlocalhost:5001 {',
+        '\t\theader_up Host {host}',
+        '\t}',
+        '}',
+      ].join('\n'),
+    );
+    expect(file.snippets.map((d) => d.name)).toEqual(['(headers)']);
+    expect(file.global?.block?.map((d) => [d.name, ...d.args])).toEqual([['email', 'a@example.com']]);
+    expect(file.sites.map((d) => [d.name, ...d.args])).toEqual([['a.example', 'b.example']]);
+    const body = file.sites[0]!.block!;
+    expect(body.map((d) => [d.name, ...d.args])).toEqual([
+      ['respond', 'a { b }', '200'],
+      ['header', 'X-Raw', '{"json": true}'],
+      ['reverse_proxy', 'localhost:5000', 'localhost:5001'],
+    ]);
+    expect(body[2]!.block!.map((d) => [d.name, ...d.args])).toEqual([['header_up', 'Host', '{host}']]);
+    expect(body[2]!.line).toBe(10);
   });
 });
