@@ -183,6 +183,34 @@ describe('configs as received: lines moved by shaping are named as the file\'s',
     expect(rendered.changes.find((c) => c.why.startsWith('backend address'))?.line).toBe(5);
   });
 
+  // Shapes met in published nginx configs (2026-12-05: mastodon, jitsi-meet, mattermost, penpot,
+  // overleaf, home-assistant addons, gitlab, peertube, bitwarden, cryptpad, chatwoot, budibase).
+  const site = (body: string) => shipped('nginx').replace(/(location \/ws \{)/, `${body}\n    $1`);
+  test("nginx: a quote inside a word is a character (jitsi-meet's `location ~ ^/([^/?&:'\"]+)/xmpp-websocket`)", () => {
+    const rendered = render('nginx', site(`location ~ ^/([^/?&:'"]+)/other$ {\n        rewrite ^/(.*)$ /ws;\n    }`), { timeouts: { scale: 10_000, capMs: 8_800, version: '1.22' } });
+    // Before, the quote opened a string to the end of the file and the timeouts could not be read.
+    expect(rendered.idle?.configuredIdleMs).toBeGreaterThan(0);
+  });
+  test('nginx and Caddy: a wildcard include nobody sent runs as nginx runs it, including nothing, and says so', () => {
+    const rendered = render('nginx', site('include /etc/nginx/vhost-extras/overleaf/*.conf;'));
+    expect(rendered.changes.find((c) => /a wildcard include with no file sent for it: nginx includes nothing/.test(c.why))?.before).toBe('include /etc/nginx/vhost-extras/overleaf/*.conf;');
+    expect(rendered.text).toContain('include /etc/nginx/vhost-extras/overleaf/*.conf;');
+    expect(rejection(() => render('apache', shipped('apache').replace('</VirtualHost>', 'Include /etc/apache2/extra/*.conf\n</VirtualHost>'))).message).toMatch(/includes \/etc\/apache2\/extra\/\*\.conf, which is not part/);
+  });
+  test("nginx: a regex's named group is no placeholder; envsubst's `$NAME` is one; template logic stops naming the line", () => {
+    expect(render('nginx', `map $request_uri $filtered {\n    ~(?i)^(?<start>.*)(?<temp>[\\?&]private_token)=[^&]*(?<rest>.*)$ "$start$temp=[FILTERED]$rest";\n    default $request_uri;\n}\n${shipped('nginx')}`).text).toContain('(?<start>');
+    const penpot = site('location /ws/notifications {\n        proxy_pass $PENPOT_BACKEND_URI/ws/notifications;\n    }');
+    expect(rejection(() => render('nginx', penpot)).message).toMatch(/1 value\(s\) left to fill in: \$PENPOT_BACKEND_URI \(line \d+\)/);
+    expect(render('nginx', penpot, { placeholders: { PENPOT_BACKEND_URI: 'http://backend:5000' } }).text).not.toContain('PENPOT');
+    expect(render('nginx', site('set $UPSTREAM_HOST backend;')).changes.some((c) => /filled in/.test(c.why))).toBe(false);
+    expect(rejection(() => render('nginx', `server {\n{{#if Ssl}}\n    listen 443 ssl;\n{{/if}}\n}`)).message).toMatch(/:2: \{\{#if Ssl\}\} is template logic \(Go template or Handlebars\)/);
+    expect(rejection(() => render('nginx', `{{- if .options.cloudflare }}\ninclude /data/cloudflare.conf;\n{{- end }}`)).message).toMatch(/:1: \{\{- if \.options\.cloudflare \}\} is template logic/);
+  });
+  test('nginx: an application on a unix socket stops naming the socket line and what to write there', () => {
+    const error = rejection(() => render('nginx', shipped('nginx').replace(/proxy_pass http:\/\/localhost:5000/g, 'proxy_pass http://workhorse').replace(/^/, 'upstream workhorse {\n  server unix:/home/git/gitlab/tmp/sockets/gitlab-workhorse.socket fail_timeout=0;\n}\n')));
+    expect(error.message).toMatch(/:2: the application is reached over a unix socket; .* write its address as 127\.0\.0\.1:5000 on this line/);
+  });
+
   test('nginx: an include nobody sent stops with exit 2 naming --include', () => {
     const error = rejection(() => render('nginx', customer('nginx-site-with-snippet.conf')));
     expect(error.message).toMatch(/:23: includes snippets\/websocket-proxy\.conf, which is not part of this config: send it with it \(wspc check --include FILE/);
