@@ -206,6 +206,12 @@ describe('configs as received: lines moved by shaping are named as the file\'s',
     expect(rejection(() => render('nginx', `server {\n{{#if Ssl}}\n    listen 443 ssl;\n{{/if}}\n}`)).message).toMatch(/:2: \{\{#if Ssl\}\} is template logic \(Go template or Handlebars\)/);
     expect(rejection(() => render('nginx', `{{- if .options.cloudflare }}\ninclude /data/cloudflare.conf;\n{{- end }}`)).message).toMatch(/:1: \{\{- if \.options\.cloudflare \}\} is template logic/);
   });
+  test("nginx: the site's own page for a failing backend gets a stand-in where its root puts it", () => {
+    const rendered = render('nginx', site('error_page 502 /502.html;\n    location ~ ^/(404|502|503)\\.html$ {\n        root /home/git/gitlab/public;\n        internal;\n    }'));
+    expect(rendered.files.find((f) => f.target === '/home/git/gitlab/public/502.html')?.content).toMatch(/stand-in for the customer's error page/);
+    expect(rendered.changes.find((c) => c.before === 'error_page 502 /502.html;')?.why).toMatch(/a stand-in is placed, so nginx answers the failing backend with it and keeps the status/);
+    expect(render('nginx', site('error_page 404 /404.html;\n    root /srv/www;')).files.map((f) => f.target)).not.toContain('/srv/www/404.html');
+  });
   test('nginx: an application on a unix socket stops naming the socket line and what to write there', () => {
     const error = rejection(() => render('nginx', shipped('nginx').replace(/proxy_pass http:\/\/localhost:5000/g, 'proxy_pass http://workhorse').replace(/^/, 'upstream workhorse {\n  server unix:/home/git/gitlab/tmp/sockets/gitlab-workhorse.socket fail_timeout=0;\n}\n')));
     expect(error.message).toMatch(/:2: the application is reached over a unix socket; .* write its address as 127\.0\.0\.1:5000 on this line/);
