@@ -203,7 +203,10 @@ describe('configs as received: lines moved by shaping are named as the file\'s',
     expect(rejection(() => render('nginx', penpot)).message).toMatch(/1 value\(s\) left to fill in: \$PENPOT_BACKEND_URI \(line \d+\)/);
     expect(render('nginx', penpot, { placeholders: { PENPOT_BACKEND_URI: 'http://backend:5000' } }).text).not.toContain('PENPOT');
     expect(render('nginx', site('set $UPSTREAM_HOST backend;')).changes.some((c) => /filled in/.test(c.why))).toBe(false);
-    expect(rejection(() => render('nginx', `server {\n{{#if Ssl}}\n    listen 443 ssl;\n{{/if}}\n}`)).message).toMatch(/:2: \{\{#if Ssl\}\} is template logic \(Go template or Handlebars\)/);
+    expect(rejection(() => render('nginx', `server {\n{{#if Ssl}}\n    listen 443 ssl;\n{{/if}}\n}`)).message).toMatch(/:2: \{\{#if Ssl\}\} is template logic \(Go template, Handlebars or Jinja\)/);
+    expect(rejection(() => render('nginx', `{%- macro server_block(port) %}\nserver { listen {{ port }}; }\n{%- endmacro %}`)).message).toMatch(/:1: \{%- macro server_block\(port\) %\} is template logic/);
+    // A template's value alone is a placeholder (ONLYOFFICE's Apache example: `SSLCertificateFile "{{SSL_CERTIFICATE_PATH}}"`).
+    expect(rejection(() => render('apache', shipped('apache').replace(/SSLCertificateFile \S+/, 'SSLCertificateFile "{{SSL_CERTIFICATE_PATH}}"'))).message).toMatch(/1 value\(s\) left to fill in: \{\{SSL_CERTIFICATE_PATH\}\} \(line \d+\)/);
     expect(rejection(() => render('nginx', `{{- if .options.cloudflare }}\ninclude /data/cloudflare.conf;\n{{- end }}`)).message).toMatch(/:1: \{\{- if \.options\.cloudflare \}\} is template logic/);
   });
   test("nginx: the site's own page for a failing backend gets a stand-in where its root puts it", () => {
