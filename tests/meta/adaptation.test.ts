@@ -220,6 +220,31 @@ describe('configs as received: lines moved by shaping are named as the file\'s',
     expect(error.message).toMatch(/:2: the application is reached over a unix socket; .* write its address as 127\.0\.0\.1:5000 on this line/);
   });
 
+  test("Apache: `${name}` is the value of the Define above it, for the site's name and its certificate paths", () => {
+    const config = `Define servername example.tld\n${shipped('apache').replace(/ServerName \S+/g, 'ServerName ${servername}').replace(/SSLCertificateFile \S+/, 'SSLCertificateFile /etc/letsencrypt/live/${servername}/fullchain.pem')}`;
+    const rendered = render('apache', config);
+    expect(rendered.serverName).toBe('example.tld');
+    expect(rendered.files.map((f) => f.target)).toContain('/etc/letsencrypt/live/example.tld/fullchain.pem');
+  });
+  test("Apache: SSLEngine on without certificate lines gets the run's certificate, and says so", () => {
+    const rendered = render('apache', shipped('apache').replace(/^\s*SSLCertificate(Key)?File .*\n/gm, ''));
+    expect(rendered.changes.find((c) => /SSLEngine on without certificate lines/.test(c.why))?.after).toMatch(/^SSLCertificateFile \/etc\/apache2\/wspc-run-fullchain\.pem/);
+    expect(rendered.tlsInFront).toBeUndefined();
+    expect(rendered.plainOnTlsPort).toBeUndefined();
+  });
+  test('an http:// or ws:// URL without a port is the application on 80; an upstream block\'s name is not a host', () => {
+    const apache = shipped('apache').replace(/ws:\/\/localhost:5000/g, 'ws://backendserver-address');
+    expect(render('apache', apache, { appPort: 80 }).text).toContain('ws://host.docker.internal:41234/ws');
+    expect(rejection(() => render('apache', apache.replace(/http:\/\/localhost:5000/g, 'http://backendserver-address'))).message).toMatch(/no backend address on port 5000/);
+    const nginx = `upstream taiga { server taiga-back:80; }\n${shipped('nginx').replace(/proxy_pass http:\/\/localhost:5000/g, 'proxy_pass http://taiga')}`;
+    const rendered = render('nginx', nginx, { appPort: 80 });
+    expect(rendered.text).toContain('server host.docker.internal:41234;');
+    expect(rendered.text).toContain('proxy_pass http://taiga;');
+  });
+  test('nginx: a proxy_pass to an upstream defined in another file stops naming it and --include', () => {
+    const error = rejection(() => render('nginx', shipped('nginx').replace(/proxy_pass http:\/\/localhost:5000/g, 'proxy_pass http://apiserver/websocket')));
+    expect(error.message).toMatch(/proxy_pass names upstream "apiserver", which no upstream block of this config defines: send the file that does \(wspc check --include FILE/);
+  });
   test('nginx: an include nobody sent stops with exit 2 naming --include', () => {
     const error = rejection(() => render('nginx', customer('nginx-site-with-snippet.conf')));
     expect(error.message).toMatch(/:23: includes snippets\/websocket-proxy\.conf, which is not part of this config: send it with it \(wspc check --include FILE/);
