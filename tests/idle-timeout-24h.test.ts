@@ -4,6 +4,7 @@ import { registerCheck } from '../fixtures/harness.ts';
 import { lab, selectedForThisRun } from '../fixtures/lab/lab.ts';
 import { DEFAULT_TIME_SCALE, REQUIRED_IDLE_MS } from '../fixtures/proxies/timeouts/scale.ts';
 import { idleStarter } from '../fixtures/timeouts/lab-starter.ts';
+import { SHORT_READ_MS } from '../fixtures/timeouts/idle-check.ts';
 import { measureIdle } from '../fixtures/timeouts/measure-idle.ts';
 
 registerCheck(idleTimeout24hCheck);
@@ -58,5 +59,31 @@ describe.runIf(selectedForThisRun(lab().controls && slowApp !== undefined, 'ngin
     expect(seen!.closedAfterMs).toBeLessThan(requiredWall);
     expect(seen!.closedAfterMs! * scale).toBeGreaterThanOrEqual(22 * 3600_000);
     expect((seen!.closedAfterMs! - seen!.markRttMs! - seen!.noticeSlackMs!) * scale).toBeLessThan(22 * 3600_000 + 0.01 * REQUIRED_IDLE_MS);
+  });
+});
+
+// Needs: Docker, the caddy image (the shipped Caddy column). A stalled socket's path can take seconds
+// to fill on a loaded run, and a proxy's timer on the backend's silence runs from the welcome, not
+// from the stall: in the project's CI of 49e86e7 such cuts, counted from the stall's start, read
+// 22.8 h on Caddy's read_timeout 24h and failed it (stall-socket.ts, whileFilling). Here the stall
+// starts 150 ms before the scaled 24 h since the welcome, so the cut comes while the path fills.
+const shippedCaddy = lab().targets.find((t) => t.label === 'caddy');
+describe.runIf(selectedForThisRun(lab().controls && shippedCaddy !== undefined, 'the shipped Caddy column (idle-timeout-24h, a cut while the path fills)'))('idle-timeout-24h: a cut while a stalled path fills', () => {
+  test("Caddy's read_timeout 24h cutting a backend-stalled socket as its path fills is too close to call, not a failure", async () => {
+    const scale = DEFAULT_TIME_SCALE;
+    const requiredWall = REQUIRED_IDLE_MS / scale;
+    const run = await measureIdle(idleStarter(shippedCaddy!), 'caddy', shippedCaddy!.configFile, 'slow-fill', {
+      timeouts: { scale },
+      sockets: [{ silence: 'backend-stalled', pingIntervalMs: 0, deadlineMs: requiredWall + 150, tickMs: requiredWall / 4, openUntilMs: requiredWall, beforeStallMs: requiredWall - 150 }],
+    });
+    const [seen] = run.observations;
+    expect(seen!.error).toBeUndefined();
+    // Cut before the mark, under the scaled 24 h after the stall began (the figure that failed it)...
+    const sinceStall = Number(/before the mark, while its path filled \((\d+) ms after the stall began/.exec(seen!.reason ?? '')?.[1]);
+    expect(sinceStall).toBeLessThan(requiredWall);
+    // ...and at or past it from the handshake, erring long by all of that span: measured again at a
+    // coarser scale (idle-check.ts, precisely), not failed and not passed here.
+    expect(seen!.closedAfterMs).toBeGreaterThanOrEqual(requiredWall - SHORT_READ_MS);
+    expect(seen!.markRttMs).toBeGreaterThanOrEqual(seen!.closedAfterMs!);
   });
 });
