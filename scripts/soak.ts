@@ -96,6 +96,8 @@ for (let i = 1; i <= runs; i++) {
   const jsonFile = join(dir, `run-${i}.json`);
   const noise = watchNoise();
   const started = performance.now();
+  // The run's backend writes how late its event loop ran (fixtures/backend/server.ts, loopDelay).
+  rmSync(join('reports', 'backend.json'), { force: true });
   const code = await runOnce(jsonFile);
   const wall = (performance.now() - started) / 1000;
   const lateness = noise();
@@ -119,21 +121,23 @@ for (let i = 1; i <= runs; i++) {
     }
   }
   const changes = networkChangesSeenByChromium();
+  const backendFile = join('reports', 'backend.json');
+  const loop = existsSync(backendFile) ? (JSON.parse(readFileSync(backendFile, 'utf8')) as { loopDelay: { p99Ms: number; maxMs: number } }).loopDelay : undefined;
   const matrix = await matrixOnce();
   const matrixFailed = matrix.code === 0 ? [] : matrix.cells.length > 0 ? matrix.cells : [`(exit ${matrix.code}, no cell named)`];
   for (const cell of matrixFailed) failures.set(`matrix: ${cell}`, (failures.get(`matrix: ${cell}`) ?? 0) + 1);
   const green = code === 0 && failedHere === 0 && matrix.code === 0;
   if (!green) failedRuns++;
   rows.push(
-    `| ${i} | ${green ? 'green' : `red (vitest exit ${code}, matrix exit ${matrix.code})`} | ${total - failedHere}/${total} | ${wall.toFixed(1)} s | ${matrix.code === 0 ? 'as expected' : `${matrixFailed.length} cell(s) not`} (${matrix.wall.toFixed(1)} s) | ${lateness.p50.toFixed(1)} / ${lateness.p99.toFixed(1)} / ${lateness.max.toFixed(0)} ms | ${lateness.steps === 0 ? 'none' : `${lateness.steps}, largest ${lateness.largestStep.toFixed(1)} ms`} | ${changes} |`,
+    `| ${i} | ${green ? 'green' : `red (vitest exit ${code}, matrix exit ${matrix.code})`} | ${total - failedHere}/${total} | ${wall.toFixed(1)} s | ${matrix.code === 0 ? 'as expected' : `${matrixFailed.length} cell(s) not`} (${matrix.wall.toFixed(1)} s) | ${lateness.p50.toFixed(1)} / ${lateness.p99.toFixed(1)} / ${lateness.max.toFixed(0)} ms | ${lateness.steps === 0 ? 'none' : `${lateness.steps}, largest ${lateness.largestStep.toFixed(1)} ms`} | ${loop ? `${loop.p99Ms.toFixed(1)} / ${loop.maxMs.toFixed(0)} ms` : 'not reported'} | ${changes} |`,
   );
   // Each run's row as it ends: a long soak shows where it stands.
   console.error(`[soak] ${rows.at(-1)}`);
 }
 
 console.log(`\n## Soak: ${runs} run(s) of the checks phase and the version matrix, ${runs - failedRuns} green\n`);
-console.log('| run | verdict | tests passed | checks wall | matrix | timer lateness p50 / p99 / max (checks) | wall clock steps (checks) | ERR_NETWORK_CHANGED in Chromium |');
-console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
+console.log('| run | verdict | tests passed | checks wall | matrix | timer lateness p50 / p99 / max (checks) | wall clock steps (checks) | backend event loop late p99 / max | ERR_NETWORK_CHANGED in Chromium |');
+console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
 for (const row of rows) console.log(row);
 console.log(failures.size === 0 ? '\nNo test or matrix cell failed in any run.' : '\n| test or matrix cell | runs failed |\n| --- | --- |');
 for (const [name, count] of [...failures].sort((a, b) => b[1] - a[1])) console.log(`| ${name} | ${count} of ${runs} |`);
