@@ -220,6 +220,14 @@ describe('configs as received: lines moved by shaping are named as the file\'s',
     expect(error.message).toMatch(/:2: the application is reached over a unix socket; .* write its address as 127\.0\.0\.1:5000 on this line/);
   });
 
+  test('a TLS address of the application (https://, wss://) stops naming its line and the plain scheme to write', () => {
+    // FreedomBox's cockpit snippet: a <Location> fragment (wrapped in a vhost, so the line is mapped back).
+    const cockpit = '<Location /_cockpit/>\n    ProxyPass https://localhost:5000/_cockpit/\n</Location>\n<Location /_cockpit/cockpit/socket>\n    ProxyPass wss://localhost:5000/_cockpit/socket\n</Location>\n';
+    expect(rejection(() => render('apache', cockpit)).message).toMatch(/:2: the application is reached over TLS \(https:\/\/\); .* write http:\/\/ on this line .*\n\s+ProxyPass https:\/\/localhost:5000\/_cockpit\//);
+    expect(rejection(() => render('apache', cockpit.replace('https://', 'http://'))).message).toMatch(/:5: the application is reached over TLS \(wss:\/\/\); .* write ws:\/\/ on this line/);
+    expect(rejection(() => render('nginx', shipped('nginx').replace('proxy_pass http://localhost:5000', 'proxy_pass https://localhost:5000'))).message).toMatch(/the application is reached over TLS \(https:\/\/\)/);
+  });
+
   test("Apache: `${name}` is the value of the Define above it, for the site's name and its certificate paths", () => {
     const config = `Define servername example.tld\n${shipped('apache').replace(/ServerName \S+/g, 'ServerName ${servername}').replace(/SSLCertificateFile \S+/, 'SSLCertificateFile /etc/letsencrypt/live/${servername}/fullchain.pem')}`;
     const rendered = render('apache', config);
