@@ -215,6 +215,13 @@ describe('configs as received: lines moved by shaping are named as the file\'s',
     expect(rendered.changes.find((c) => c.before === 'error_page 502 /502.html;')?.why).toMatch(/a stand-in is placed, so nginx answers the failing backend with it and keeps the status/);
     expect(render('nginx', site('error_page 404 /404.html;\n    root /srv/www;')).files.map((f) => f.target)).not.toContain('/srv/www/404.html');
   });
+  test("nginx: one file named as both ssl_certificate and ssl_trusted_certificate gets the run's chain, which holds its CA (pleroma's site)", () => {
+    const config = shipped('nginx').replace(/^(\s*)(ssl_certificate \S+;)/m, '$1ssl_trusted_certificate /etc/letsencrypt/live/portal.inspect360.ai/fullchain.pem;\n$1$2');
+    const rendered = render('nginx', config, { certs: { ...certs, caPem: 'CA\n' } as RunCertificates });
+    const placed = rendered.files.filter((f) => f.target === '/etc/letsencrypt/live/portal.inspect360.ai/fullchain.pem');
+    expect(placed.map((f) => f.content)).toEqual(['CHAIN\n']);
+    expect(rendered.changes.some((c) => /the run's certificate chain \(leaf \+ the run's CA\) at \S+fullchain\.pem serves as its CA certificate too/.test(c.why))).toBe(true);
+  });
   test('nginx: an application on a unix socket stops naming the socket line and what to write there', () => {
     const error = rejection(() => render('nginx', shipped('nginx').replace(/proxy_pass http:\/\/localhost:5000/g, 'proxy_pass http://workhorse').replace(/^/, 'upstream workhorse {\n  server unix:/home/git/gitlab/tmp/sockets/gitlab-workhorse.socket fail_timeout=0;\n}\n')));
     expect(error.message).toMatch(/:2: the application is reached over a unix socket; .* write its address as 127\.0\.0\.1:5000 on this line/);
