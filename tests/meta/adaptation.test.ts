@@ -259,6 +259,8 @@ describe('configs as received: lines moved by shaping are named as the file\'s',
   test('an http:// or ws:// URL without a port is the application on 80; an upstream block\'s name is not a host', () => {
     const apache = shipped('apache').replace(/ws:\/\/localhost:5000/g, 'ws://backendserver-address');
     expect(render('apache', apache, { appPort: 80 }).text).toContain('ws://host.docker.internal:41234/ws');
+    // As the CLI previews it (the backend named `backend`): a host that starts with that name is still the application's.
+    expect(render('apache', apache, { appPort: 80, backendHost: 'backend', backendPort: 1 }).text).toContain('ws://backend:1/ws');
     expect(rejection(() => render('apache', apache.replace(/http:\/\/localhost:5000/g, 'http://backendserver-address'))).message).toMatch(/no backend address on port 5000/);
     const nginx = `upstream taiga { server taiga-back:80; }\n${shipped('nginx').replace(/proxy_pass http:\/\/localhost:5000/g, 'proxy_pass http://taiga')}`;
     const rendered = render('nginx', nginx, { appPort: 80 });
