@@ -222,11 +222,11 @@ describe('configs as received: lines moved by shaping are named as the file\'s',
     expect(placed.map((f) => f.content)).toEqual(['CHAIN\n']);
     expect(rendered.changes.some((c) => /the run's certificate chain \(leaf \+ the run's CA\) at \S+fullchain\.pem serves as its CA certificate too/.test(c.why))).toBe(true);
   });
-  test("nginx: hosts of the customer's network beside the application resolve to a discard address, each listed with its line (taiga's site)", () => {
+  test("nginx: hosts of the customer's network beside the application resolve to an unreachable address, each listed with its line (taiga's site)", () => {
     const config = shipped('nginx').replace(/^(\s*)location \/ \{\n(\s*)proxy_pass http:\/\/localhost:5000;/m, '$1location / {\n$2proxy_pass http://taiga-front/;').replace(/^(\s*)(location \/ws \{)/m, '$1location /api {\n$1    proxy_pass http://taiga-back:8000/api;\n$1}\n$1$2');
     const rendered = render('nginx', `upstream pool {\n  server 10.0.0.7:9000;\n  server cache.internal:11211;\n}\n${config}`);
     expect(rendered.unreachableHosts).toEqual(['cache.internal', 'taiga-back', 'taiga-front']);
-    const listed = rendered.changes.filter((c) => /a host of the customer's network, not the application\) resolves in the container to 100::1/.test(c.why));
+    const listed = rendered.changes.filter((c) => /a host of the customer's network, not the application\) resolves in the container to 255\.255\.255\.255, where no connection can go/.test(c.why));
     expect(listed.map((c) => c.before)).toEqual(['server cache.internal:11211;', 'proxy_pass http://taiga-back:8000/api;', 'proxy_pass http://taiga-front/;']);
     // The application itself, an upstream block's name and an address are not among them.
     expect(render('nginx', shipped('nginx')).unreachableHosts).toBeUndefined();
