@@ -40,6 +40,23 @@ if ! docker info >/dev/null 2>&1; then
 fi
 say "Docker engine $(docker info --format '{{.ServerVersion}}') is up"
 
+# Each container's network namespace gets a TCP table of its own (Linux 6.1+; 0, the default, shares
+# the machine's). The stall checks read a proxy's sockets from /proc/<pid>/net/tcp, and a read walks
+# every bucket of the table it is given: with the shared one (262,144 buckets here), 0.8 ms for a
+# container with no sockets; with 4,096 of its own, 0.04 ms. On the idle-timeout-24h file with 110
+# proxies (2 cores, 2026-12-06) the time from a stalled path going quiet to the check noticing it
+# fell from 2.8 s at p99 (6.6 s at most) to 0.9 s (0.93 s). Only namespaces created afterwards get
+# one; a value already set is kept. Not permitted (a CI job in a container): the checks run as
+# before, their sampling only slower.
+ehash=/proc/sys/net/ipv4/tcp_child_ehash_entries
+if [ -r "$ehash" ] && [ "$(cat "$ehash")" = 0 ]; then
+  if command -v sysctl >/dev/null && as_root sysctl -qw net.ipv4.tcp_child_ehash_entries=4096 2>/dev/null; then
+    say "containers get TCP tables of their own (net.ipv4.tcp_child_ehash_entries=4096)"
+  else
+    say "could not set net.ipv4.tcp_child_ehash_entries=4096 (not permitted here): stall checks sample proxies' sockets more slowly"
+  fi
+fi
+
 say "installing npm packages"
 npm ci --no-audit --no-fund
 

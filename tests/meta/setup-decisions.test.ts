@@ -70,15 +70,16 @@ describe('npm run setup: the base image', () => {
 });
 
 describe('npm run setup: the host', () => {
-  // npm and npx stand in for the package install and the image builds that follow.
-  const rest = { npm: ok, npx: ok };
+  // npm and npx stand in for the package install and the image builds that follow; sysctl for the
+  // per-container TCP tables, set only where the host's value is still 0.
+  const rest = { npm: ok, npx: ok, sysctl: ok };
 
   test('Docker already answers: no apt, no engine start; packages, base image and images in order', () => {
     const docker = '[ "$1" = info ] && [ "$2" = --format ] && echo 27.5.1; exit 0';
     const run = runOn({ commands: { docker, 'apt-get': ok, ...rest } }, 'setup.sh');
     expect(run.status).toBe(0);
     expect(run.output).toContain('Docker engine 27.5.1 is up');
-    expect(run.calls.filter((c) => !c.startsWith('docker'))).toEqual(['npm ci --no-audit --no-fund', 'npx tsx scripts/build-images.ts']);
+    expect(run.calls.filter((c) => !c.startsWith('docker') && !c.startsWith('sysctl'))).toEqual(['npm ci --no-audit --no-fund', 'npx tsx scripts/build-images.ts']);
   });
 
   test('no Docker and no apt (not Debian-like): stops naming the missing package', () => {
