@@ -256,6 +256,15 @@ describe('configs as received: lines moved by shaping are named as the file\'s',
     expect(rendered.tlsInFront).toBeUndefined();
     expect(rendered.plainOnTlsPort).toBeUndefined();
   });
+  test("Apache: a LoadModule of a module Debian's apache2 compiles in is commented out, and says so (upstream httpd's layout)", () => {
+    // ONLYOFFICE's proxy example loads unixd_module, a DSO in upstream httpd; Debian's Apache stops on it.
+    const config = `LoadModule unixd_module modules/mod_unixd.so\nLoadModule log_config_module modules/mod_log_config.so\n${shipped('apache')}`;
+    const rendered = render('apache', config);
+    expect(rendered.text.split('\n').slice(0, 2)).toEqual(['# LoadModule unixd_module modules/mod_unixd.so', '# LoadModule log_config_module modules/mod_log_config.so']);
+    expect(rendered.changes.filter((c) => /compiled into the image's apache2/.test(c.why)).map((c) => c.line)).toEqual([1, 2]);
+    // Modules Debian ships as DSOs are loaded as written.
+    expect(rendered.text).toMatch(/^\s*LoadModule proxy_wstunnel_module /m);
+  });
   test('an http:// or ws:// URL without a port is the application on 80; an upstream block\'s name is not a host', () => {
     const apache = shipped('apache').replace(/ws:\/\/localhost:5000/g, 'ws://backendserver-address');
     expect(render('apache', apache, { appPort: 80 }).text).toContain('ws://host.docker.internal:41234/ws');
