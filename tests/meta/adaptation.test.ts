@@ -265,6 +265,14 @@ describe('configs as received: lines moved by shaping are named as the file\'s',
     // Modules Debian ships as DSOs are loaded as written.
     expect(rendered.text).toMatch(/^\s*LoadModule proxy_wstunnel_module /m);
   });
+  test('Apache: ProxyPass lines beside server-config directives (Listen, User) are the server\'s own, not wrapped in a vhost', () => {
+    const server = ['Listen 443', 'LoadModule headers_module modules/mod_headers.so', '<IfModule unixd_module>', '  User daemon', '</IfModule>', 'SSLEngine on', 'SSLCertificateFile /etc/ssl/oo.crt', 'SSLCertificateKeyFile /etc/ssl/oo.key', 'ProxyPassMatch (.*)(\\/ws)$ "ws://localhost:5000/$1$2"', 'ProxyPass / "http://localhost:5000/"', ''].join('\n');
+    const rendered = render('apache', server);
+    expect(rendered.text).not.toMatch(/<VirtualHost/);
+    expect(rendered.changes.some((c) => /wrapped in a TLS vhost/.test(c.why))).toBe(false);
+    // The same lines without them are a vhost's body.
+    expect(render('apache', server.split('\n').slice(5).join('\n')).text).toMatch(/<VirtualHost \*:443>/);
+  });
   test('an http:// or ws:// URL without a port is the application on 80; an upstream block\'s name is not a host', () => {
     const apache = shipped('apache').replace(/ws:\/\/localhost:5000/g, 'ws://backendserver-address');
     expect(render('apache', apache, { appPort: 80 }).text).toContain('ws://host.docker.internal:41234/ws');
