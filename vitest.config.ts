@@ -51,7 +51,9 @@ export default defineConfig({
     // JUnit XML (what GitLab, Jenkins, Azure and GitHub test reporters read) beside the checklist:
     // one testcase per check and column ("http11 passes on nginx"), the detail and diagnostics
     // folder in a failure's message.
-    reporters: ['default', ['junit', { outputFile: join(settings.reportsDir(import.meta.dirname), 'junit.xml') }]],
+    // The outside-checklist reporter: what failed beyond the checklist (a self-test, an unhandled
+    // error), printed last by the lab's teardown so a CI log's tail names it.
+    reporters: ['default', ['junit', { outputFile: join(settings.reportsDir(import.meta.dirname), 'junit.xml') }], './fixtures/report/outside-checklist.ts'],
     // `npm test` runs checks, meta and timing, then `npm run test:catalog` the catalog (whole
     // `wspc check` runs, which would only add load beside the others); `wspc check` runs checks and timing.
     projects: [
