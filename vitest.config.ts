@@ -21,8 +21,12 @@ export const timingChecks = ['tests/idle-timeout-24h.test.ts', 'tests/keepalive.
  * through the CLI, the guide's snippets, two owners at once, a missing image, a remote engine, the
  * probe of a live deployment. One at a time, after everything else.
  */
-/** Suite self-tests whose assertions are measured closes: after the timing checks, never in `wspc check`. */
-export const timedMeta = ['tests/meta/timeout-contexts.test.ts'];
+/**
+ * Suite self-tests whose assertions are measured: closes, or how soon the socket-queue watch reports
+ * a quiet path beside 300 witnesses (a 10 s window that the checks phase's browsers and bursts
+ * would share the 2 cores with). After the timing checks, never in `wspc check`.
+ */
+export const timedMeta = ['tests/meta/timeout-contexts.test.ts', 'tests/meta/queue-watch.test.ts'];
 
 /**
  * The capacity check holds thousands of sockets a column (2,000 by default): a burst of TLS
@@ -66,7 +70,8 @@ export default defineConfig({
       { test: { ...shared, name: 'timing', include: timingChecks, maxConcurrency: 64, testTimeout: 900_000, sequence: { groupOrder: 1 } } },
       // After the timing checks, not beside them: with its 30 proxies in the timing phase, ci19 had
       // two idle-timeout-24h columns unproven (a mark's round trip of 951 ms at 1:1,270).
-      { test: { ...shared, name: 'meta-timing', include: timedMeta, testTimeout: 900_000, sequence: { groupOrder: 2 } } },
+      // One file at a time: each one's measurement is its own.
+      { test: { ...shared, name: 'meta-timing', include: timedMeta, fileParallelism: false, testTimeout: 900_000, sequence: { groupOrder: 2 } } },
       // Two columns at once: 4,000 sockets, within the worker's open-file limit and the cores.
       { test: { ...shared, name: 'capacity', include: capacityChecks, maxConcurrency: 2, testTimeout: 900_000, sequence: { groupOrder: 3 } } },
       // One `wspc check` run at a time: each has timing verdicts of its own.
