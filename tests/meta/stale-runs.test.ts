@@ -31,7 +31,7 @@ describe('stale-run cleanup removes only what is proven dead on this host', () =
     expect(isAlive(process.pid)).toBe(true);
   });
 
-  test("on the engine: this host's dead run is removed, another host's dead run is left alone", () => {
+  test("on the engine: this host's dead run is removed, another host's dead run is left alone", async () => {
     // Any image the run has (the browser's is built for every run); the containers never start.
     // A pid that was just ours and has exited: dead for certain.
     const exited = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
@@ -41,7 +41,7 @@ describe('stale-run cleanup removes only what is proven dead on this host', () =
     const mine = create(here);
     const neighbour = create(`not-${here}`);
     try {
-      removeStaleRuns(() => undefined);
+      await removeStaleRuns(() => undefined);
       const left = dockerSync(['ps', '-aq', '--no-trunc', '--filter', 'label=wspc.test=stale-runs']).split('\n').filter(Boolean);
       expect(left.some((id) => id.startsWith(mine))).toBe(false);
       expect(left.some((id) => id.startsWith(neighbour))).toBe(true);
