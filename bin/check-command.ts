@@ -18,6 +18,7 @@ import { describeDiagnosis } from '../fixtures/diagnosis/diagnose.ts';
 import { reportToGitHub } from '../fixtures/report/github.ts';
 import { checkWebConfig } from './iis-command.ts';
 import { MAX_CONNECTIONS, type TargetSetting } from '../fixtures/settings.ts';
+import { VERDICT_VERB } from '../fixtures/report/verdict-name.ts';
 
 /** A line as listed on the terminal: an included file inlined on one line is long; the report has it whole. */
 const clip = (line: string) => (line.length > 140 ? `${line.slice(0, 137)}...` : line);
@@ -213,7 +214,7 @@ export async function checkCommand(argv: string[]): Promise<number> {
 function runSuite(env: Record<string, string> & { WSPC_REPORTS_DIR: string }, only?: string[]): Promise<number> {
   const vitest = join(createRequire(import.meta.url).resolve('vitest/package.json'), '..', 'vitest.mjs');
   return new Promise((resolvePromise) => {
-    const child = spawn(process.execPath, [vitest, 'run', '--root', repoRoot, '--reporter', join(repoRoot, 'fixtures', 'report', 'progress-reporter.ts'), '--reporter', 'junit', `--outputFile.junit=${join(env.WSPC_REPORTS_DIR, 'junit.xml')}`, '--project', 'checks', '--project', 'timing', ...(env.WSPC_CONNECTIONS ? ['--project', 'capacity'] : []), ...(only ? ['--testNamePattern', `(^| )(${only.join('|')}) (passes on|flags) `] : [])], {
+    const child = spawn(process.execPath, [vitest, 'run', '--root', repoRoot, '--reporter', join(repoRoot, 'fixtures', 'report', 'progress-reporter.ts'), '--reporter', 'junit', `--outputFile.junit=${join(env.WSPC_REPORTS_DIR, 'junit.xml')}`, '--project', 'checks', '--project', 'timing', ...(env.WSPC_CONNECTIONS ? ['--project', 'capacity'] : []), ...(only ? ['--testNamePattern', `(^| )(${only.join('|')}) ${VERDICT_VERB} `] : [])], {
       cwd: repoRoot,
       // The inner run's own GitHub reporting is off: this command reports once, on its stdout.
       env: { ...process.env, GITHUB_ACTIONS: '', GITHUB_STEP_SUMMARY: '', ...env },

@@ -6,6 +6,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { capacityChecks, timedMeta, timingChecks } from '../vitest.config.ts';
+import { VERDICT_VERB } from '../fixtures/report/verdict-name.ts';
 
 interface VitestJson {
   startTime: number;
@@ -68,7 +69,7 @@ console.log(`${'npm test (the phases above but the last)'.padEnd(50)} ${`${npmTe
 const columns = new Map<string, { total: number; slowest: { check: string; ms: number } }>();
 for (const file of report.testResults) {
   for (const test of file.assertionResults) {
-    const match = /^(\S+) (?:passes on|flags) (\S+)$/.exec(test.title);
+    const match = new RegExp(`^(\\S+) ${VERDICT_VERB} (\\S+)$`).exec(test.title);
     if (!match || test.duration === null) continue;
     const [, check, label] = match as unknown as [string, string, string];
     const entry = columns.get(label) ?? { total: 0, slowest: { check: '', ms: 0 } };
