@@ -52,6 +52,18 @@ describe('adaptation: a config runs as written, except for the backend address',
     expect(render('nginx', config).text).toContain('proxy_pass http://localhost:5001;');
   });
 
+  test("nginx: statements are read with the dialect's tokenizer: an address on the next line, an upstream name split from its block", () => {
+    // nginx reads a newline as any other space: the address belongs to proxy_pass on the line before.
+    const split = shipped('nginx').replace('proxy_pass http://localhost:5000;', 'proxy_pass\n            http://localhost:5000;');
+    const line = split.split('\n').findIndex((l) => l.includes('http://localhost:5000')) + 1;
+    expect(render('nginx', split).changes).toContainEqual(expect.objectContaining({ line, after: 'http://host.docker.internal:41234;' }));
+    // `upstream` and its name on different lines is still the config's own name, no host on port 80.
+    const named = `upstream\n    portal_app {\n    server 127.0.0.1:80;\n}\n${shipped('nginx').replaceAll('http://localhost:5000', 'http://portal_app')}`;
+    const rendered = render('nginx', named, { appPort: 80 });
+    expect(rendered.text).toContain('proxy_pass http://portal_app;');
+    expect(rendered.text).toContain('server host.docker.internal:41234;');
+  });
+
   test('no backend address on the application port stops, saying which option helps', () => {
     const config = shipped('nginx').replaceAll('localhost:5000', 'localhost:3000');
     expect(rejection(() => render('nginx', config)).message).toMatch(/no backend address on port 5000.*--backend-port/);
