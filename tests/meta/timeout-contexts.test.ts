@@ -58,6 +58,8 @@ interface Variant {
   placed: string;
   /** Which context's value applies (and over which), so the measured sample covers each rule. */
   governs: string;
+  /** Where nothing closes the tunnel (expectedS Infinity): the value that sets its scale (seconds). */
+  otherS?: number;
 }
 
 /** The measured sample: the first variant of each governing rule, then the next ones. */
@@ -159,7 +161,59 @@ function apacheVariant(seed: number): Variant {
   return { name: `apache #${seed}`, config, expectedS, placed, governs };
 }
 
-const generators = { nginx: nginxVariant, haproxy: haproxyVariant, apache: apacheVariant };
+/**
+ * Caddy 2.6 (reverse_proxy, https://caddyserver.com/docs/caddyfile/directives/reverse_proxy): an
+ * upgraded tunnel's only idle limit is the `transport http` read_timeout of the reverse_proxy that
+ * serves the request; nothing is inherited, and without it nothing closes a silent tunnel. The
+ * WebSocket's route takes each shape customers write (a named path matcher, a path on `handle` or
+ * `route`, a matcher on reverse_proxy itself, an Upgrade-header matcher, or one reverse_proxy for
+ * everything), beside a route for the rest with a value of its own. Handlers run in Caddy's
+ * directive order, not the file's (https://caddyserver.com/docs/caddyfile/directives#directive-order),
+ * and those of one kind most specific first: so `route /ws*` beside a bare `handle` never sees the
+ * WebSocket (handle runs first and serves everything), while beside a bare `reverse_proxy` it does.
+ * A variant where nothing closes the tunnel is measured at the scale that would put the other
+ * value (or 120 s) at 4 s: it must stay open past twice that.
+ */
+function caddyVariant(seed: number): Variant {
+  const next = random(seed);
+  const base = readFileSync(join(repoRoot, 'proxies/caddy/Caddyfile'), 'utf8');
+  const values = shuffled(VALUES_S, next);
+  const shapes = ['named-handle', 'path-handle', 'route-beside-handle', 'route-beside-proxy', 'matcher-on-proxy', 'upgrade-matcher', 'single'] as const;
+  const shape = shapes[Math.floor(next() * shapes.length)]!;
+  const ws = next() < 0.6 ? values[0]! : undefined;
+  const other = shape !== 'single' && next() < 0.6 ? values[1]! : undefined;
+  const wsFirst = next() < 0.5;
+  const proxy = (indent: string, matcher: string, value: number | undefined) =>
+    [
+      `${indent}reverse_proxy ${matcher}localhost:5000 {`,
+      `${indent}\theader_up X-Real-IP {remote_host}`,
+      ...(value === undefined ? [] : [`${indent}\ttransport http {`, `${indent}\t\tread_timeout ${value}s`, `${indent}\t}`]),
+      `${indent}}`,
+    ].join('\n');
+  const inHandle = (opener: string, body: string) => `\t${opener} {\n${body}\n\t}`;
+  const rest = inHandle('handle', proxy('\t\t', '', other));
+  const routes: Record<(typeof shapes)[number], string[]> = {
+    'named-handle': [`\t@ws path /ws /ws/*\n${inHandle('handle @ws', proxy('\t\t', '', ws))}`, rest],
+    'path-handle': [inHandle('handle /ws*', proxy('\t\t', '', ws)), rest],
+    'route-beside-handle': [inHandle('route /ws*', proxy('\t\t', '', ws)), rest],
+    'route-beside-proxy': [inHandle('route /ws*', proxy('\t\t', '', ws)), proxy('\t', '', other)],
+    'matcher-on-proxy': [proxy('\t', '/ws* ', ws), proxy('\t', '', other)],
+    'upgrade-matcher': [`\t@websockets {\n\t\theader Connection *Upgrade*\n\t\theader Upgrade websocket\n\t}\n${proxy('\t', '@websockets ', ws)}`, proxy('\t', '', other)],
+    single: [proxy('\t', '', ws)],
+  };
+  const ordered = wsFirst ? routes[shape] : [...routes[shape]].reverse();
+  const site = base.slice(0, base.indexOf('\t# WebSocket endpoint'));
+  const config = `${site}${ordered.join('\n\n')}\n}\n`;
+  // The bare handle runs before any route: the WebSocket is served there.
+  const [applied, unused] = shape === 'route-beside-handle' ? [other, ws] : [ws, other];
+  const expectedS = applied ?? Infinity;
+  const placed = `${shape}: /ws read_timeout=${ws ?? '-'}${shape === 'single' ? '' : `, the rest read_timeout=${other ?? '-'}`} (${wsFirst ? '/ws route first' : 'the rest first'})`;
+  const whose = shape === 'route-beside-handle' ? 'the bare handle\'s' : `${shape} /ws`;
+  const governs = applied !== undefined ? `${whose} read_timeout${unused !== undefined ? ' over another' : ''}` : unused !== undefined ? `none (${whose}) beside another` : 'none';
+  return { name: `caddy #${seed}`, config, expectedS, placed, governs, ...(expectedS === Infinity ? { otherS: unused ?? 120 } : {}) };
+}
+
+const generators = { nginx: nginxVariant, haproxy: haproxyVariant, apache: apacheVariant, caddy: caddyVariant };
 type Proxy = keyof typeof generators;
 
 const variants = (proxy: Proxy) => Array.from({ length: VARIANTS }, (_, i) => generators[proxy](i + 1));
@@ -191,7 +245,8 @@ describe.each(Object.keys(generators) as Proxy[])('timeout directives in every c
       sample.map(async (v) => {
         const file = join(dir, `${proxy}-${v.name.split('#')[1]}.conf`);
         writeFileSync(file, v.config);
-        const scale = (v.expectedS * 1000) / EXPECTED_WALL_MS;
+        const never = v.expectedS === Infinity;
+        const scale = ((never ? v.otherS! : v.expectedS) * 1000) / EXPECTED_WALL_MS;
         const expectedMs = EXPECTED_WALL_MS;
         const run = await measureIdle(starter, proxy, file, `contexts-${v.name.split('#')[1]}`, {
           timeouts: { scale },
@@ -199,11 +254,15 @@ describe.each(Object.keys(generators) as Proxy[])('timeout directives in every c
         });
         const seen = run.observations[0]!;
         const closedMs = seen.closedAfterMs;
-        // Neighbouring values are a factor 2 apart: this tells the applied one from them.
-        const identified = closedMs !== undefined && closedMs >= expectedMs * 0.75 && closedMs <= expectedMs * 1.35 + 250;
+        // Neighbouring values are a factor 2 apart: this tells the applied one from them. Where
+        // nothing closes the tunnel, it is open (frames both ways) past twice the other value.
+        const identified = never
+          ? closedMs === undefined && !seen.error
+          : closedMs !== undefined && closedMs >= expectedMs * 0.75 && closedMs <= expectedMs * 1.35 + 250;
+        const expected = never ? `no close (the other value, ${v.otherS} s, is ${expectedMs} ms at 1:${scale})` : `a close after ${expectedMs} ms (${v.expectedS} s at 1:${scale})`;
         return identified
           ? []
-          : [`${v.name} (${v.placed}; ${v.governs}): expected a close after ${expectedMs} ms (${v.expectedS} s at 1:${scale}), saw ${closedMs === undefined ? `none in ${seen.watchedMs} ms${seen.error ? ` (${seen.error})` : ''}` : `${closedMs} ms`}; config: ${file}`];
+          : [`${v.name} (${v.placed}; ${v.governs}): expected ${expected}, saw ${closedMs === undefined ? `none in ${seen.watchedMs} ms${seen.error ? ` (${seen.error})` : ''}` : `${closedMs} ms`}; config: ${file}`];
       }),
     );
     expect(results.flat()).toEqual([]);
