@@ -5,6 +5,7 @@ import { lab, labTurns, selectedForThisRun, startConfig, stopTarget, targetLogs 
 import { repoRoot, reportPath } from '../../fixtures/lab/paths.ts';
 import { proxyNamed } from '../../fixtures/proxies/index.ts';
 import { renderConfig } from '../../fixtures/proxies/render.ts';
+import { scaledMs } from '../../fixtures/proxies/timeouts/table.ts';
 import { measureIdle, type ProxyStarter } from '../../fixtures/timeouts/measure-idle.ts';
 
 /**
@@ -13,6 +14,8 @@ import { measureIdle, type ProxyStarter } from '../../fixtures/timeouts/measure-
  * the suite's parser). Two halves: the renderer's view of the WebSocket route's idle limit equals
  * the oracle on every generated variant (no proxy runs), and on a sample the real proxy closes an
  * idle socket at the oracle's value, scaled: so the oracle is the proxy's behaviour, not a guess.
+ * A write timeout (nginx's send_timeout, proxy_send_timeout) is shown the same way with a peer that
+ * stops reading; its renderer half asserts every value placed is written scaled.
  *
  * The values of a variant are distinct and a factor 2 apart, and each measured variant runs at the
  * scale that puts its expected close at 4 wall seconds: a close tells the applied value from its
@@ -28,6 +31,12 @@ const VARIANTS = 200;
 const MEASURED = 10;
 /** Where each measured variant's expected close falls, in wall ms. */
 const EXPECTED_WALL_MS = 4000;
+/**
+ * The same for a stalled socket's cut: later, so the path's fill (0.7 s at the median of a full
+ * run, up to 8.1 s: stall-socket.ts) ends before the write timer can fire, and the cut is timed
+ * from the mark rather than bounded from the handshake.
+ */
+const STALL_EXPECTED_WALL_MS = 8000;
 
 /** mulberry32: a fixed seed, so a failure names a variant anyone can rerun. */
 function random(seed: number): () => number {
@@ -60,6 +69,10 @@ interface Variant {
   governs: string;
   /** Where nothing closes the tunnel (expectedS Infinity): the value that sets its scale (seconds). */
   otherS?: number;
+  /** A write timeout's variant: the stalled socket that measures it, the directive and the values placed. */
+  stall?: 'client-stalled' | 'backend-stalled';
+  directive?: string;
+  values?: number[];
 }
 
 /** The measured sample: the first variant of each governing rule, then the next ones. */
@@ -72,26 +85,37 @@ function sampled(all: Variant[]): Variant[] {
  * nginx (ngx_http_proxy_module: proxy_read_timeout in http, server, location; not in `if`): the
  * location that serves /ws takes its own value, else its server's, else http's, else 60 s. A regex
  * location wins over the `/` prefix; a named location and `location /` never serve /ws.
+ *
+ * The write timeouts of an upgraded tunnel (ngx_http_upstream_process_upgraded,
+ * src/http/ngx_http_upstream.c) are inherited the same way: toward the client the core
+ * send_timeout, toward the backend proxy_send_timeout (ngx_http_core_module, ngx_http_proxy_module:
+ * http, server, location; 60 s). They cut a peer that stops reading, measured with a stalled socket
+ * (`stall`). The variant moves one of the three; the other two stay at 86400 s in the http block,
+ * so only the moved one can close the watched socket.
  */
-function nginxVariant(seed: number): Variant {
+type NginxTimeout = 'proxy_read_timeout' | 'send_timeout' | 'proxy_send_timeout';
+const NGINX_TIMEOUTS: NginxTimeout[] = ['proxy_read_timeout', 'send_timeout', 'proxy_send_timeout'];
+function nginxVariant(seed: number, directive: NginxTimeout = 'proxy_read_timeout'): Variant {
   const next = random(seed);
-  const base = readFileSync(join(repoRoot, 'proxies/nginx/inspect360.conf'), 'utf8').replace(/^\s*proxy_(read|send)_timeout 86400s;.*\n/gm, '');
+  const fixed = NGINX_TIMEOUTS.filter((d) => d !== directive).map((d) => `${d} 86400s;`).join('\n');
+  const base = readFileSync(join(repoRoot, 'proxies/nginx/inspect360.conf'), 'utf8').replace(/^\s*(proxy_read_|proxy_send_|send_)timeout 86400s;.*\n/gm, '');
   const contexts = ['http', 'server', 'ws', 'root', 'named'] as const;
   const values = shuffled(VALUES_S, next);
   const set = Object.fromEntries(contexts.flatMap((c, i) => (next() < 0.55 ? [[c, values[i]!]] : []))) as Partial<Record<(typeof contexts)[number], number>>;
   const regex = next() < 0.5;
   const withIf = next() < 0.5;
-  const line = (c: (typeof contexts)[number]) => (set[c] ? `proxy_read_timeout ${set[c]}s;` : '');
+  const line = (c: (typeof contexts)[number]) => (set[c] ? `${directive} ${set[c]}s;` : '');
   const config = base
-    .replace(/^(map \$http_upgrade \$connection_upgrade)/m, `${line('http')}\n$1`)
+    .replace(/^(map \$http_upgrade \$connection_upgrade)/m, `${fixed}\n${line('http')}\n$1`)
     .replace('ssl_protocols TLSv1.2 TLSv1.3;', `ssl_protocols TLSv1.2 TLSv1.3;\n    ${line('server')}\n    location @named {\n        ${line('named')}\n        return 404;\n    }`)
     .replace('location /ws {', `location ${regex ? '~ ^/ws' : '/ws'} {\n        ${line('ws')}${withIf ? '\n        if ($http_x_wspc_none = "never") { return 418; }' : ''}`)
     .replace('location / {', `location / {\n        ${line('root')}`);
   const expectedS = set.ws ?? set.server ?? set.http ?? 60;
-  const placed = contexts.map((c) => `${c}=${set[c] ?? '-'}`).join(' ') + `${regex ? ' (/ws as a regex location)' : ''}${withIf ? ' (an if block in /ws)' : ''}`;
+  const placed = `${directive}: ` + contexts.map((c) => `${c}=${set[c] ?? '-'}`).join(' ') + `${regex ? ' (/ws as a regex location)' : ''}${withIf ? ' (an if block in /ws)' : ''}`;
   const outer = set.ws !== undefined ? (set.server ?? set.http) : set.server !== undefined ? set.http : undefined;
   const governs = `${set.ws !== undefined ? (regex ? 'regex location' : 'location') : set.server !== undefined ? 'server' : set.http !== undefined ? 'http' : 'default'}${outer !== undefined ? ' over an outer one' : ''}`;
-  return { name: `nginx #${seed}`, config, expectedS, placed, governs };
+  const stall = directive === 'send_timeout' ? ('client-stalled' as const) : directive === 'proxy_send_timeout' ? ('backend-stalled' as const) : undefined;
+  return { name: `nginx #${seed}`, config, expectedS, placed, governs, ...(stall ? { stall, directive, values: Object.values(set) } : {}) };
 }
 
 /**
@@ -213,24 +237,48 @@ function caddyVariant(seed: number): Variant {
   return { name: `caddy #${seed}`, config, expectedS, placed, governs, ...(expectedS === Infinity ? { otherS: unused ?? 120 } : {}) };
 }
 
-const generators = { nginx: nginxVariant, haproxy: haproxyVariant, apache: apacheVariant, caddy: caddyVariant };
-type Proxy = keyof typeof generators;
+/** A family of variants: the proxy that runs them and how each is made from its seed. */
+const families: Array<{ name: string; proxy: string; make: (seed: number) => Variant }> = [
+  { name: 'nginx', proxy: 'nginx', make: (seed) => nginxVariant(seed) },
+  { name: 'nginx send_timeout', proxy: 'nginx', make: (seed) => nginxVariant(seed, 'send_timeout') },
+  { name: 'nginx proxy_send_timeout', proxy: 'nginx', make: (seed) => nginxVariant(seed, 'proxy_send_timeout') },
+  { name: 'haproxy', proxy: 'haproxy', make: haproxyVariant },
+  { name: 'apache', proxy: 'apache', make: apacheVariant },
+  { name: 'caddy', proxy: 'caddy', make: caddyVariant },
+];
 
-const variants = (proxy: Proxy) => Array.from({ length: VARIANTS }, (_, i) => generators[proxy](i + 1));
+/**
+ * A write timeout's variant, rendered: every value placed is written scaled, wherever it stands (the
+ * renderer's idle figure is proxy_read_timeout's, which such a variant keeps at 86400 s).
+ */
+function unscaledWrites(v: Variant, rendered: string): string[] {
+  const left = [...rendered.matchAll(new RegExp(`(?<![\\w])${v.directive}\\s+(\\d+)s;`, 'g'))].map((m) => `${v.directive} ${m[1]}s`);
+  const missing = (v.values ?? []).filter((value) => !rendered.includes(`${v.directive} ${scaledMs(value * 1000, { scale: SCALE })}ms;`)).map((value) => `${v.directive} ${value}s`);
+  return [...left, ...missing];
+}
 
-describe.each(Object.keys(generators) as Proxy[])('timeout directives in every context: %s', (proxy) => {
+describe.each(families)('timeout directives in every context: $name', (family) => {
+  const { proxy } = family;
+  const variants = () => Array.from({ length: VARIANTS }, (_, i) => family.make(i + 1));
+  const slug = family.name.replace(/\W+/g, '-');
+  const stalls = family.make(1).stall !== undefined;
+  const expectedWallMs = stalls ? STALL_EXPECTED_WALL_MS : EXPECTED_WALL_MS;
   test(`the renderer reads the limit the proxy applies to /ws on ${VARIANTS} generated variants`, () => {
-    const wrong = variants(proxy).flatMap((v) => {
+    const wrong = variants().flatMap((v) => {
       const rendered = renderConfig(proxyNamed(proxy), v.config, { backendHost: 'h', backendPort: 5000, certs: lab().certs, timeouts: { scale: SCALE } });
+      if (v.stall) {
+        const unscaled = unscaledWrites(v, rendered.text);
+        return unscaled.length === 0 ? [] : [`${v.name} (${v.placed}): not scaled in the rendered config: ${unscaled.join(', ')}`];
+      }
       const read = rendered.idle?.configuredIdleMs;
       return read === v.expectedS * 1000 ? [] : [`${v.name} (${v.placed}): the renderer read ${read} ms, the proxy applies ${v.expectedS} s`];
     });
     expect(wrong).toEqual([]);
   });
 
-  const running = () => selectedForThisRun(lab().controls && lab().targets.some((t) => t.proxy === proxy && t.scenario === null), `the ${proxy} timeout-context variants`);
-  test.runIf(running())(`the real proxy closes an idle socket at the oracle's value on ${MEASURED} of them (each scaled to close after ${EXPECTED_WALL_MS / 1000} s)`, async () => {
-    const sample = sampled(variants(proxy));
+  const running = () => selectedForThisRun(lab().controls && lab().targets.some((t) => t.proxy === proxy && t.scenario === null), `the ${family.name} timeout-context variants`);
+  test.runIf(running())(`the real proxy ${stalls ? 'cuts a peer that stops reading' : 'closes an idle socket'} at the oracle's value on ${MEASURED} of them (each scaled to close after ${expectedWallMs / 1000} s)`, async () => {
+    const sample = sampled(variants());
     const dir = reportPath('timeout-contexts');
     mkdirSync(dir, { recursive: true });
     const starter: ProxyStarter = {
@@ -243,14 +291,15 @@ describe.each(Object.keys(generators) as Proxy[])('timeout directives in every c
     };
     const results = await Promise.all(
       sample.map(async (v) => {
-        const file = join(dir, `${proxy}-${v.name.split('#')[1]}.conf`);
+        const seed = v.name.split('#')[1];
+        const file = join(dir, `${slug}-${seed}.conf`);
         writeFileSync(file, v.config);
         const never = v.expectedS === Infinity;
-        const scale = ((never ? v.otherS! : v.expectedS) * 1000) / EXPECTED_WALL_MS;
-        const expectedMs = EXPECTED_WALL_MS;
-        const run = await measureIdle(starter, proxy, file, `contexts-${v.name.split('#')[1]}`, {
+        const scale = ((never ? v.otherS! : v.expectedS) * 1000) / expectedWallMs;
+        const expectedMs = expectedWallMs;
+        const run = await measureIdle(starter, proxy, file, `contexts-${slug}-${seed}`, {
           timeouts: { scale },
-          sockets: [{ silence: 'both', pingIntervalMs: 0, deadlineMs: expectedMs * 2 + 1000, tickMs: 1000 }],
+          sockets: [{ silence: v.stall ?? 'both', pingIntervalMs: 0, deadlineMs: expectedMs * 2 + 1000, tickMs: 1000 }],
         });
         const seen = run.observations[0]!;
         const closedMs = seen.closedAfterMs;
@@ -262,7 +311,7 @@ describe.each(Object.keys(generators) as Proxy[])('timeout directives in every c
         const expected = never ? `no close (the other value, ${v.otherS} s, is ${expectedMs} ms at 1:${scale})` : `a close after ${expectedMs} ms (${v.expectedS} s at 1:${scale})`;
         return identified
           ? []
-          : [`${v.name} (${v.placed}; ${v.governs}): expected ${expected}, saw ${closedMs === undefined ? `none in ${seen.watchedMs} ms${seen.error ? ` (${seen.error})` : ''}` : `${closedMs} ms`}; config: ${file}`];
+          : [`${v.name} (${v.placed}; ${v.governs}): expected ${expected}, saw ${closedMs === undefined ? `none in ${seen.watchedMs} ms${seen.error ? ` (${seen.error})` : ''}` : `${closedMs} ms${seen.reason ? ` (${seen.reason})` : ''}`}; config: ${file}`];
       }),
     );
     expect(results.flat()).toEqual([]);
