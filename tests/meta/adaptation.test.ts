@@ -299,6 +299,10 @@ describe('configs as received: lines moved by shaping are named as the file\'s',
   test('nginx: a proxy_pass to an upstream defined in another file stops naming it and --include', () => {
     const error = rejection(() => render('nginx', shipped('nginx').replace(/proxy_pass http:\/\/localhost:5000/g, 'proxy_pass http://apiserver/websocket')));
     expect(error.message).toMatch(/proxy_pass names upstream "apiserver", which no upstream block of this config defines: send the file that does \(wspc check --include FILE/);
+    // Read from nginx's statements, not line by line: a one-line location counts, and names its line.
+    const oneLine = shipped('nginx').replace(/proxy_pass http:\/\/localhost:5000/g, 'proxy_pass http://localhost:5001').replace(/location \/ws \{/, 'location /ws { proxy_pass http://apiserver; }\n    location /ws-old {');
+    const line = oneLine.split('\n').findIndex((l) => l.includes('http://apiserver')) + 1;
+    expect(rejection(() => render('nginx', oneLine)).message).toMatch(new RegExp(`:${line}: .*proxy_pass names upstream "apiserver"`));
   });
   test('nginx: an include nobody sent stops with exit 2 naming --include', () => {
     const error = rejection(() => render('nginx', customer('nginx-site-with-snippet.conf')));
