@@ -92,6 +92,20 @@ describe('timeout scaling: every timeout that bounds an idle WebSocket is scaled
     expect(() => renderCaddy(`example.com {\n\treverse_proxy localhost:5000 ${transport('1h')}\n`)).toThrow(/Caddyfile line 1: block opened here is never closed/);
   });
 
+  test('Caddy: with two sites, where the handler order is not read, one matcher reader picks the route', () => {
+    const renderCaddy = (text: string) =>
+      renderConfig(proxyNamed('caddy'), text, { backendHost: 'h', backendPort: 5000, certs: lab().certs, timeouts: { scale: DEFAULT_TIME_SCALE } });
+    const site = (name: string, body: string) => `${name} {\n${body}}\n`;
+    const proxyWith = (matcher: string, value: string) => `\treverse_proxy ${matcher} localhost:5000 {\n\t\ttransport http {\n\t\t\tread_timeout ${value}\n\t\t}\n\t}\n`;
+    const other = site('api.example.com', proxyWith('', '24h'));
+    // header_regexp with RE2's (?i): evaluated, so this route takes the WebSocket and its 5 min decide.
+    const regexp = renderCaddy(site('example.com', `\t@ws header_regexp Connection (?i)upgrade\n${proxyWith('@ws', '5m')}`) + other);
+    expect(regexp.idle?.configuredIdleMs).toBe(300_000);
+    // Every condition must hold: an upgrade header test beside a path that is not /ws excludes the route.
+    const elsewhere = renderCaddy(site('example.com', `\t@ws {\n\t\tpath /socket\n\t\theader Connection *Upgrade*\n\t}\n${proxyWith('@ws', '5m')}`) + other);
+    expect(elsewhere.idle?.configuredIdleMs).toBe(86_400_000);
+  });
+
   test('a load balancer cap applies to set and unset timeouts alike', () => {
     expect(render('nginx', 'proxies/nginx/inspect360.conf', 60, 60_000).idle).toMatchObject({ configuredIdleMs: 60_000, renderedIdleMs: 1000 });
     expect(render('apache', 'proxies/apache/inspect360.conf', 60, 60_000).text).toMatch(/^\s*ProxyTimeout 1$/m);
