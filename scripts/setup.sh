@@ -2,7 +2,7 @@
 # The README's set-up command (`npm run setup`): everything `npm test` needs on a fresh Debian or
 # Ubuntu machine. Installs and starts the Docker engine if none answers, installs the npm packages,
 # provides the base image (pulled, or built with debootstrap where no registry is reachable) and
-# builds the proxy images and the browser's with progress, so `npm test` starts at once.
+# builds the proxy images, the browser's and the firewall's with progress, so `npm test` starts at once.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 say() { echo "[setup] $*"; }

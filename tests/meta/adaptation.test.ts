@@ -7,6 +7,9 @@ import { AdaptationError } from '../../fixtures/proxies/adapt.ts';
 import { proxies } from '../../fixtures/proxies/index.ts';
 import { plainPortOf, renderConfig, withFileLines, type RenderOptions } from '../../fixtures/proxies/render.ts';
 import { parseCaddyfile } from '../../fixtures/proxies/dialects/caddy-syntax.ts';
+import { DEFAULT_TIME_SCALE } from '../../fixtures/proxies/timeouts/scale.ts';
+import { readFirewall } from '../../fixtures/lab/target.ts';
+import { diagnose } from '../../fixtures/diagnosis/diagnose.ts';
 
 const certs = { fullchainPem: 'CHAIN\n', keyPem: 'KEY\n' } as RunCertificates;
 const options: RenderOptions = { backendHost: 'host.docker.internal', backendPort: 41234, certs };
@@ -341,5 +344,23 @@ describe("the Caddyfile read by its own syntax (fixtures/proxies/dialects/caddy-
     ]);
     expect(body[2]!.block!.map((d) => [d.name, ...d.args])).toEqual([['header_up', 'Host', '{host}']]);
     expect(body[2]!.line).toBe(10);
+  });
+});
+
+describe('a "# Firewall:" header puts a stateful firewall between the proxy and the application', () => {
+  test('its idle limit runs at the run\'s scale, rounded up to whole seconds, never below one', () => {
+    const header = (value: string) => `# NEGATIVE CONTROL (do not deploy): x\n# Firewall: forgets flows idle for ${value}, then drops their packets without a reset\nserver {}\n`;
+    expect(readFirewall(header('1h'), 'f.conf', { scale: DEFAULT_TIME_SCALE })).toMatchObject({ forgetIdleSeconds: 1, change: { line: 2 } });
+    expect(readFirewall(header('20h'), 'f.conf', { scale: DEFAULT_TIME_SCALE })?.forgetIdleSeconds).toBe(8);
+    expect(readFirewall(header('350s'), 'f.conf', undefined)?.forgetIdleSeconds).toBe(350);
+    expect(readFirewall('server {}\n', 'f.conf', undefined)).toBeUndefined();
+    expect(() => readFirewall('# Firewall: forgets flows quickly\n', 'f.conf', undefined)).toThrow(/f\.conf:1: a "# Firewall:" line says how long .*"idle for <duration>"/);
+  });
+  test('a tunnel open but dead is blamed on the declared firewall, not on the proxy\'s timeouts', () => {
+    const config = `# Firewall: forgets flows idle for 1h\n${shipped('nginx')}`;
+    const detail = "the socket looked open after the idle period, but the client's message never came back from the backend within 3 s: one leg of the tunnel is dead";
+    const declared = diagnose('nginx', config, 'idle-timeout-24h', detail);
+    expect(declared).toMatchObject({ directive: 'Firewall: forgets flows idle for 1h', line: 1, present: true, guideSection: 'Connection Drops After a Few Seconds' });
+    expect(diagnose('nginx', shipped('nginx'), 'idle-timeout-24h', detail)).toMatchObject({ present: false, directive: expect.stringMatching(/^a firewall, NAT or load balancer on the path/) });
   });
 });
