@@ -8,7 +8,7 @@ import { proxies } from '../../fixtures/proxies/index.ts';
 import { plainPortOf, renderConfig, withFileLines, type RenderOptions } from '../../fixtures/proxies/render.ts';
 import { parseCaddyfile } from '../../fixtures/proxies/dialects/caddy-syntax.ts';
 import { DEFAULT_TIME_SCALE } from '../../fixtures/proxies/timeouts/scale.ts';
-import { readFirewall } from '../../fixtures/lab/target.ts';
+import { readFirewall } from '../../fixtures/firewall/header.ts';
 import { diagnose } from '../../fixtures/diagnosis/diagnose.ts';
 
 const certs = { fullchainPem: 'CHAIN\n', keyPem: 'KEY\n' } as RunCertificates;
