@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { readCatalog } from '../../fixtures/catalog.ts';
 import { checkIds, type CheckId } from '../../fixtures/checklist.ts';
+import type { NegativeControl } from '../../fixtures/check.ts';
 import { checks } from '../../fixtures/checks/index.ts';
 import { proxies } from '../../fixtures/proxies/index.ts';
 import { repoRoot } from '../../fixtures/lab/paths.ts';
@@ -18,13 +19,70 @@ const binaryFramesWhy: Record<string, string> = {
   caddy: 'no entry: once upgraded Caddy relays the frames as bytes; it has no bandwidth limit, and no directive that limits or rewrites frames is known',
 };
 
+const all = ['nginx', 'apache', 'caddy', 'haproxy'];
+/** One reason for a criterion (`<check>:<criterion>`) on several proxies. */
+const on = (criterion: string, proxies: string[], why: string): Record<string, string> => Object.fromEntries(proxies.map((proxy) => [`${criterion} ${proxy}`, why]));
+
 /**
- * Which checks each proxy's catalog shows failing on a broken config of its own. Every check must
- * fail on some catalog entry of every proxy, or be listed here with what is missing. A check that
- * no config of a proxy has made fail is a check nobody has seen fail there. Adding the entry
- * removes the line (the test fails while a listed pair is covered, so the list only shrinks).
+ * Which criteria each proxy's catalog has not shown failing, with why. Every criterion of every
+ * check (a check's `criteria`) must fail on some catalog entry of every proxy, with a control naming
+ * it, or be listed here: `<check> <proxy>` for the whole check, `<check>:<criterion> <proxy>` for
+ * one criterion. A criterion no config has made fail is one nobody has seen fail there. Adding the
+ * entry removes the line (the test fails while a listed pair is covered, so the list only shrinks).
+ * "no entry yet" names a misconfiguration that would show it; "no entry" says none is known.
+ */
+const notYetShownCriteria: Record<string, string> = {
+  ...on('tls-valid:wss-handshake', ['nginx', 'apache', 'caddy'], 'no entry: the WebSocket path shares the port, certificate and TLS settings of the page in every config run; no config is known that verifies on / and gives the WebSocket path no HTTP answer'),
+  ...on('upgrade:client-to-backend', all, "no entry: once upgraded the tunnel relays bytes both ways; no directive is known that passes the backend's frames and drops the client's (a leg that dies while idle is idle-timeout-24h's frames-after-idle)"),
+  ...on('forwarded-headers:host', ['haproxy'], 'no entry yet: HAProxy passes the Host it received unless told otherwise; `http-request set-header Host <backend>` (copied from examples for name-based backends) would show it'),
+  ...on('forwarded-headers:proto', ['caddy'], "no entry yet: Caddy sets X-Forwarded-Proto from the connection and ignores the client's value unless `trusted_proxies` covers the client; `trusted_proxies static 0.0.0.0/0` would show it"),
+  ...on('forwarded-headers:proto', ['haproxy'], "no entry yet: without `http-request set-header X-Forwarded-Proto https` HAProxy passes the client's own value on"),
+  ...on('forwarded-headers:xff', ['apache'], "no entry yet: mod_proxy appends the peer it saw; mod_remoteip trusting every address (`RemoteIPTrustedProxy 0.0.0.0/0`) would make it append the forged one"),
+  ...on('forwarded-headers:xff', ['caddy'], "no entry yet: Caddy replaces X-Forwarded-For unless `trusted_proxies` covers the client; `trusted_proxies static 0.0.0.0/0` would show it"),
+  ...on('forwarded-headers:real-ip', ['apache', 'caddy', 'haproxy'], "no entry yet: the shipped configs set X-Real-IP from the peer's address; one taking it from the client's own header would show it"),
+  ...on('login-route:session-known', all, 'no entry yet: a config that routes POST /api/login but not the rest of /api (an exact-match login location) would show it'),
+  ...on('cookie-forwarded:attributes', all, "no entry yet: HttpOnly, Secure or SameSite can be taken off the login's Set-Cookie (nginx `proxy_cookie_flags`, Apache `Header edit Set-Cookie`, Caddy `header_down`, HAProxy `http-response replace-header`)"),
+  ...on('cookie-forwarded:scope', ['apache'], 'no entry yet: `ProxyPassReverseCookiePath / /api/` (the Apache form of the nginx entry) would show it'),
+  ...on('cookie-forwarded:scope', ['caddy', 'haproxy'], "no entry yet: a `header_down` / `http-response replace-header` rewriting the Set-Cookie's Path or Domain would show it"),
+  ...on('cookie-forwarded:user', all, "no entry: the backend registers the user its session cookie names; a proxy that forwards the cookie cannot change whose it is, and one that changes or drops it fails `arrives` first"),
+  ...on('auth-1008:close-relayed', all, "no entry: the application's close frame is relayed bytes once upgraded (see close-codes); no directive is known that drops it, and every config that loses the 1008 so far refused the handshake (upgrades)"),
+  ...on('browser-auth-1008:close-relayed', all, "no entry: as auth-1008's: the application's close frame is relayed bytes once upgraded; no directive is known that drops it"),
+  ...on('no-buffering:push', ['nginx'], "no entry: once upgraded nginx relays the backend's frames as they come; proxy_buffering applies to responses, which `stream` shows (nginx/buffering-on)"),
+  ...on('backend-reachable:down-status', ['apache'], "no entry yet: an `ErrorDocument 503` that redirects to a maintenance page would give the client a 302 instead of Apache's 503"),
+  ...on('backend-reachable:down-status', ['caddy'], "no entry yet: `handle_errors { respond \"maintenance\" 200 }` would give the client a 200 instead of Caddy's 502"),
+  ...on('backend-reachable:down-status', ['haproxy'], "no entry yet: an `errorfile 503` whose file answers 200, or a backup server, would hide HAProxy's 503"),
+  ...on('server-logs:disconnect', all, "no entry: the client's close frame is relayed bytes once upgraded (see close-codes); no directive is known that keeps the backend's connection open after the client closed"),
+  ...on('browser:page-protocol', all, 'no entry: Chromium takes the protocol the proxy offers in ALPN; no config is known that offers h2 and then serves the page over another'),
+  ...on('browser:login', all, 'no entry yet: a config that proxies the page and not POST /api/login fails here; the ws-only entries fail earlier (the page itself is not proxied), and login-route shows the route without a browser'),
+  ...on('browser:socket-http1', ['nginx', 'apache', 'caddy'], "cannot fail here: it applies only where the proxy's WebSockets over HTTP/2 are known to drop (HAProxy, fixtures/proxies/haproxy)"),
+  ...on('browser:push-shown', all, "no entry: a push that reaches ws clients reaches the page's socket through the same tunnel; the tunnel's own failure is upgrade's backend-to-client"),
+  ...on('browser:stays-open', all, 'no entry: a page socket that closes within seconds with the session given is a tunnel cut that short; the idle limits known are measured by idle-timeout-24h'),
+  ...on('idle-timeout-24h:client-stalled', ['apache', 'haproxy'], 'no entry: the settings that cut a client that stops reading bound a silent tunnel too, never later (see the comment above the stall controls in fixtures/checks/idle-timeout-24h.ts), so `idle-24h` fails first'),
+  ...on('idle-timeout-24h:backend-stalled', ['apache', 'haproxy'], 'no entry: the settings that cut a backend that stops reading bound a silent tunnel too, never later (see the comment above the stall controls in fixtures/checks/idle-timeout-24h.ts), so `idle-24h` fails first'),
+  ...on('idle-timeout-24h:client-stalled', ['caddy'], "no entry yet: Caddy's write_timeout bounds writes to the client; caddy/write-timeout-60s cut the backend that stopped reading and held the stalled client 24 h (measured 2026-12-05 on 2.6.2), so which setting cuts a stalled client is not known"),
+  ...on('idle-timeout-24h:frames-after-idle', ['apache', 'caddy', 'haproxy'], 'no entry yet: the firewall that forgets idle flows (fixtures/firewall/) stands behind nginx only; the same `# Firewall:` line on these proxies would show it'),
+  ...on('idle-timeout-24h:frames-after-stall', all, 'no entry: a tunnel that survives a stall relays bytes again once the peer reads; no directive is known that keeps it open and drops the backlog'),
+  ...on('keepalive:limit-in-force', all, 'no entry: the limit is read from the config; a socket that outlives it without pings means the reader misread the config, a suite bug tests/meta/timeout-contexts.test.ts looks for, not a misconfiguration'),
+  ...on('keepalive:drops-at-limit', all, 'no entry: the limit is read from the config; a drop far from it means the reader misread it (tests/meta/timeout-contexts.test.ts) or a device on the path cut the socket, which idle-timeout-24h shows'),
+  ...on('binary-frames:utf8-text', ['haproxy'], "no entry: HAProxy relays the tunnel's bytes; its bwlim filters delay them (`sizes`) but no directive is known that alters them"),
+  ...on('binary-frames:binary-intact', ['haproxy'], "no entry: HAProxy relays the tunnel's bytes; its bwlim filters delay them (`sizes`) but no directive is known that alters them"),
+  ...on('subprotocol:choice', all, "no entry yet: a config that hides or rewrites the 101's Sec-WebSocket-Protocol (nginx `proxy_hide_header`, Apache `Header unset`, Caddy `header_down -`, HAProxy `http-response del-header`) would show it"),
+  ...on('origin-query:origin', ['haproxy'], 'no entry yet: `http-request del-header Origin` would show it'),
+  ...on('origin-query:query', ['nginx'], 'no entry yet: `proxy_pass http://backend$uri` (the path alone, decoded) drops the query string'),
+  ...on('origin-query:query', ['apache', 'caddy'], 'no entry yet: a rewrite that rebuilds the URI from the path alone would drop the query string'),
+  ...on('permessage-deflate:negotiated', all, "no entry yet: a config that hides the 101's Sec-WebSocket-Extensions while passing the offer would show it"),
+  ...on('permessage-deflate:intact', all, 'no entry: with the extension negotiated end to end the compressed frames are relayed bytes; no directive is known that alters them'),
+  ...on('tls-only-tunnel:tls-port-plain-http', all, 'no entry yet: a TLS port that also answers plain HTTP (nginx `listen 443` without `ssl` beside a TLS listener) would show it'),
+  ...on('capacity:held-open', ['nginx', 'apache', 'haproxy'], 'no entry: the limits known (worker_connections, MaxRequestWorkers, maxconn) refuse sockets at the opening; none is known that accepts N sockets and then drops some'),
+  ...on('capacity:push-reaches-all', ['nginx', 'apache', 'haproxy'], 'no entry: the limits known refuse sockets at the opening; none is known that keeps N sockets open and starves some of a push'),
+};
+
+/**
+ * Whole checks a proxy's catalog has not shown failing at all, with why (the lines above are per
+ * criterion).
  */
 const notYetShown: Record<string, string> = {
+  ...notYetShownCriteria,
   'tls-valid haproxy':
     'no entry yet: HAProxy has no stock certificate to misconfigure (Debian ships no snakeoil or CA store in its image) and the run places its own chain at every `crt` path; a wrong certificate needs a second file the suite does not provide',
   'no-buffering apache': 'no entry yet: mod_proxy_http flushes when the backend pauses; no buffering directive for streamed responses is known (mod_deflate only applies with Accept-Encoding, which the check does not send)',
@@ -58,19 +116,62 @@ const notYetShown: Record<string, string> = {
 /** The negative controls a check declares: each is asserted in the run with the check's own symptom. */
 const controlsOf = (id: CheckId) => checks[id].controls;
 
-describe('every check fails on a broken config of every proxy, with its own symptom', () => {
+/** The criteria a control shows failing: its own, or the check's only one. */
+const criteriaShown = (id: CheckId, control: NegativeControl): string[] => {
+  const declared = Object.keys(checks[id].criteria);
+  if (control.criterion === undefined) return declared.length === 1 ? declared : [];
+  return [control.criterion].flat();
+};
+
+/** What must be shown for every proxy: `<check>:<criterion> <proxy>`, excused by a line for the pair or for the whole check on that proxy. */
+function gaps(proxy: string): { missing: string[]; stale: string[] } {
+  const missing: string[] = [];
+  const stale: string[] = [];
+  for (const id of checkIds) {
+    const mine = controlsOf(id).filter((c) => c.proxy === proxy);
+    const whole = `${id} ${proxy}` in notYetShown;
+    if (whole && mine.length > 0) stale.push(`${id} ${proxy}`);
+    for (const criterion of Object.keys(checks[id].criteria)) {
+      const pair = `${id}:${criterion} ${proxy}`;
+      const shown = mine.some((c) => criteriaShown(id, c).includes(criterion));
+      if ((shown || whole) && pair in notYetShown) stale.push(pair);
+      if (!shown && !whole && !(pair in notYetShown)) missing.push(pair);
+    }
+  }
+  return { missing, stale };
+}
+
+describe('every criterion of every check fails on a broken config of every proxy, with its own symptom', () => {
   const catalog = readCatalog();
   for (const proxy of Object.keys(proxies)) {
     test(proxy, () => {
-      // Shown: a control of the check's own file on this proxy (a symptom of the check itself, not a
-      // cascade such as "never reached the backend" in every check of a wrong-port config).
-      const shown = new Set(checkIds.filter((id) => controlsOf(id).some((c) => c.proxy === proxy)));
-      const missing = checkIds.filter((id) => !shown.has(id)).map((id) => `${id} ${proxy}`);
-      const listed = Object.keys(notYetShown).filter((pair) => pair.endsWith(` ${proxy}`));
-      expect(missing.filter((pair) => !listed.includes(pair)), 'checks never shown failing here and not listed in notYetShown').toEqual([]);
-      expect(listed.filter((pair) => !missing.includes(pair)), 'listed in notYetShown but now shown failing: remove the line').toEqual([]);
+      // Shown: a control of the check's own file on this proxy, naming the criterion its symptom
+      // shows (a symptom of the check itself, not a cascade such as "never reached the backend" in
+      // every check of a wrong-port config).
+      const { missing, stale } = gaps(proxy);
+      expect(missing, 'criteria never shown failing here and not listed in notYetShown').toEqual([]);
+      expect(stale, 'listed in notYetShown but now shown failing: remove the line').toEqual([]);
     });
   }
+  test('every check declares its criteria, and every control names one of them (or the only one)', () => {
+    for (const id of checkIds) {
+      const declared = Object.keys(checks[id].criteria);
+      expect(declared.length, `${id}: no criteria`).toBeGreaterThan(0);
+      for (const c of controlsOf(id)) {
+        const shown = criteriaShown(id, c);
+        expect(shown.length, `${id}: control ${c.proxy}/${c.scenario} names no criterion, and the check has ${declared.length}`).toBeGreaterThan(0);
+        expect(shown.filter((k) => !declared.includes(k)), `${id}: control ${c.proxy}/${c.scenario} names criteria the check does not declare`).toEqual([]);
+      }
+    }
+  });
+  test('every line of notYetShown names a check, criterion and proxy that exist', () => {
+    for (const key of Object.keys(notYetShown)) {
+      const [, id, criterion, proxy] = /^([\w-]+)(?::([\w/.-]+))? (\w+)$/.exec(key) ?? [];
+      expect(checkIds as string[], key).toContain(id);
+      expect(Object.keys(proxies), key).toContain(proxy);
+      if (criterion) expect(Object.keys(checks[id as CheckId].criteria), key).toContain(criterion);
+    }
+  });
   test('every control names a catalog entry that declares the check in its Fails line', () => {
     for (const id of checkIds) {
       for (const c of controlsOf(id)) {
