@@ -79,10 +79,7 @@ const notYetShownCriteria: Record<string, string> = {
   ...on('capacity:push-reaches-all', ['nginx', 'apache', 'haproxy'], 'no entry: the limits known refuse sockets at the opening; none is known that keeps N sockets open and starves some of a push'),
 };
 
-/**
- * Whole checks a proxy's catalog has not shown failing at all, with why (the lines above are per
- * criterion).
- */
+/** Every line the coverage test reads: the per-criterion lines above, and below whole checks a proxy's catalog has not shown failing at all. */
 const notYetShown: Record<string, string> = {
   ...notYetShownCriteria,
   'tls-valid haproxy':
