@@ -8,7 +8,7 @@ import { proxies } from '../../fixtures/proxies/index.ts';
 import { plainPortOf, renderConfig, withFileLines, type RenderOptions } from '../../fixtures/proxies/render.ts';
 import { parseCaddyfile } from '../../fixtures/proxies/dialects/caddy-syntax.ts';
 import { DEFAULT_TIME_SCALE } from '../../fixtures/proxies/timeouts/scale.ts';
-import { readFirewall } from '../../fixtures/firewall/header.ts';
+import { FIREWALL_ROOM_MS, firewallScale, readFirewall } from '../../fixtures/firewall/header.ts';
 import { diagnose } from '../../fixtures/diagnosis/diagnose.ts';
 
 const certs = { fullchainPem: 'CHAIN\n', keyPem: 'KEY\n' } as RunCertificates;
@@ -355,6 +355,14 @@ describe('a "# Firewall:" header puts a stateful firewall between the proxy and 
     expect(readFirewall(header('350s'), 'f.conf', undefined)?.forgetIdleSeconds).toBe(350);
     expect(readFirewall('server {}\n', 'f.conf', undefined)).toBeUndefined();
     expect(() => readFirewall('# Firewall: forgets flows quickly\n', 'f.conf', undefined)).toThrow(/f\.conf:1: a "# Firewall:" line says how long .*"idle for <duration>"/);
+  });
+  test('an idle measurement behind it runs where its memory keeps three wall seconds, so it does not forget the opening exchange', () => {
+    const header = (value: string) => `# Firewall: forgets flows idle for ${value}\nserver {}\n`;
+    expect(firewallScale(header('1h'), DEFAULT_TIME_SCALE)).toBe(1200);
+    expect(readFirewall(header('1h'), 'f.conf', { scale: firewallScale(header('1h'), DEFAULT_TIME_SCALE) })?.forgetIdleSeconds).toBe(FIREWALL_ROOM_MS / 1000);
+    expect(firewallScale(header('20h'), DEFAULT_TIME_SCALE)).toBe(DEFAULT_TIME_SCALE);
+    expect(firewallScale(header('2s'), DEFAULT_TIME_SCALE)).toBe(1);
+    expect(firewallScale('server {}\n', DEFAULT_TIME_SCALE)).toBe(DEFAULT_TIME_SCALE);
   });
   test('a tunnel open but dead is blamed on the declared firewall, not on the proxy\'s timeouts', () => {
     const config = `# Firewall: forgets flows idle for 1h\n${shipped('nginx')}`;
