@@ -18,7 +18,7 @@ const SHIPPED = 'proxies/nginx/inspect360.conf';
 const SAYS_22H = 'proxies/nginx/scenarios/read-timeout-22h.conf';
 
 /** A socket's reading: closed `offsetMs` (wall) after the scaled 24 h (the wall clock stepping `stepMs` during its span), or open. */
-type Reading = { offsetMs: number; rttMs?: number; stepMs?: number; noticeSlackMs?: number; witnessFailed?: string } | 'open';
+type Reading = { offsetMs: number; rttMs?: number; stepMs?: number; noticeSlackMs?: number; witnessFailed?: string; slackFrom?: string } | 'open';
 
 interface Call {
   label: string;
@@ -41,7 +41,7 @@ function measured(configuredMs: number, read: (scale: number, silence: Silence, 
       if (reading === 'open') return { silence: plan.silence, watchedMs: plan.deadlineMs, markRttMs: 10 };
       const rtt = reading.rttMs ?? 10;
       const closedAfterMs = (label.endsWith('-exact') ? configuredMs / scale : requiredWall) + reading.offsetMs;
-      return { silence: plan.silence, closedAfterMs, code: 1006, markRttMs: rtt, marks: 1, watchedMs: closedAfterMs - rtt, ...(reading.stepMs ? { wallClockStepMs: reading.stepMs } : {}), ...(reading.noticeSlackMs !== undefined ? { noticeSlackMs: reading.noticeSlackMs } : {}), ...(reading.witnessFailed ? { witnessFailed: reading.witnessFailed } : {}) };
+      return { silence: plan.silence, closedAfterMs, code: 1006, markRttMs: rtt, marks: 1, watchedMs: closedAfterMs - rtt, ...(reading.stepMs ? { wallClockStepMs: reading.stepMs } : {}), ...(reading.noticeSlackMs !== undefined ? { noticeSlackMs: reading.noticeSlackMs } : {}), ...(reading.witnessFailed ? { witnessFailed: reading.witnessFailed } : {}), ...(reading.slackFrom ? { slackFrom: reading.slackFrom } : {}) };
     });
     const target = { proxy, idle: { scale, configuredIdleMs: configuredMs, renderedIdleMs: configuredMs / scale, lifetime: false } } as unknown as Target;
     return { target, observations };
@@ -134,10 +134,13 @@ describe('idle-timeout-24h: no figure under 24 h passes', () => {
     expect(precise.scales).toEqual(scale > finer ? [scale, finer] : [scale]);
     expect(precise.pass, precise.detail).toBe(true);
 
-    const stillSlow = await verdict(bothCloses(50, slow, { offsetMs: 5, rttMs: 5 * slow }));
+    // Where the slack came from goes with it (a stalled socket's slow mark, stall-socket.ts), at both scales.
+    const slackFrom = "the mark took 5,903 ms from the backend's send to the other peer";
+    const stillSlow = await verdict(bothCloses(50, slow, { offsetMs: 5, rttMs: 5 * slow, slackFrom }));
     if (scale > finer) {
       expect(stillSlow.pass).toBe(false);
       expect(stillSlow.detail).toMatch(/^not measurable to within 14\.4 min of 24 h on this machine: /);
+      expect(stillSlow.detail).toContain(`: ${slackFrom})`);
     }
   });
 
