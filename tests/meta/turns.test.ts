@@ -1,0 +1,54 @@
+import { request } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { describe, expect, it } from 'vitest';
+import { remoteTurns, serveTurns } from '../../fixtures/lab/turns.ts';
+
+/** Holds a timed turn of `keeper` until the returned function is called. */
+async function holdTimed(turns: { timed<T>(work: () => Promise<T>): Promise<T> }): Promise<{ release(): Promise<void> }> {
+  let release!: () => void;
+  const granted = new Promise<void>((resolve) => {
+    void turns.timed(() => {
+      resolve();
+      return new Promise<void>((done) => (release = done));
+    });
+  });
+  await granted;
+  return { release: async () => (release(), sleep(10)) };
+}
+
+const WAIT_MS = 2000;
+const within = <T>(p: Promise<T>) => Promise.race([p, sleep(WAIT_MS).then(() => 'still waiting' as const)]);
+
+describe('turns: the run-wide keeper of heavy steps and timed waits (fixtures/lab/turns.ts)', () => {
+  it('a worker waits for its heavy turn until the timed waits before it end', async () => {
+    const keeper = await serveTurns();
+    try {
+      const timed = await holdTimed(keeper.local);
+      const heavy = remoteTurns(keeper.url).heavy(async () => 'ran');
+      expect(await Promise.race([heavy, sleep(500).then(() => 'still waiting')])).toBe('still waiting');
+      await timed.release();
+      expect(await within(heavy)).toBe('ran');
+    } finally {
+      await keeper.close();
+    }
+  });
+
+  it('a heavy turn granted after its worker gave up waiting is given back, not held', async () => {
+    const keeper = await serveTurns();
+    try {
+      const timed = await holdTimed(keeper.local);
+      // A worker asks for a heavy turn, then goes away while the timed wait runs.
+      const asked = request(`${keeper.url}/heavy/acquire`, { method: 'POST', agent: false });
+      asked.on('error', () => undefined);
+      asked.end();
+      await sleep(200);
+      asked.destroy();
+      await sleep(200);
+      await timed.release();
+      // Held by no one, the heavy turn would keep every further timed wait from starting.
+      expect(await within(keeper.local.timed(async () => 'ran'))).toBe('ran');
+    } finally {
+      await keeper.close();
+    }
+  });
+});
