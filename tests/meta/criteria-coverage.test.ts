@@ -36,8 +36,6 @@ const notYetShownCriteria: Record<string, string> = {
   ...on('tls-valid:wss-handshake', ['nginx', 'apache', 'caddy'], 'no entry: the WebSocket path shares the port, certificate and TLS settings of the page in every config run; no config is known that verifies on / and gives the WebSocket path no HTTP answer'),
   ...on('upgrade:client-to-backend', all, "no entry: once upgraded the tunnel relays bytes both ways; no directive is known that passes the backend's frames and drops the client's (a leg that dies while idle is idle-timeout-24h's frames-after-idle)"),
   ...on('forwarded-headers:xff', ['caddy'], "no entry: Caddy appends the peer it saw after the X-Forwarded-For it keeps: with `trusted_proxies private_ranges` the backend saw \"203.0.113.66, 172.17.0.1\" (caddy/trusted-proxies-private, 2026-12-07 on 2.6.2); nothing is known that makes it drop its own hop"),
-  ...on('forwarded-headers:real-ip', ['caddy'], "no entry yet: the shipped config's X-Real-IP {remote_host} is the connection's peer, which trusted_proxies does not change (caddy/trusted-proxies-private: X-Real-IP 172.17.0.1); one taking it from the client's own header (`header_up X-Real-IP {http.request.header.X-Real-IP}`) would show it"),
-  ...on('login-route:session-known', ['haproxy'], 'no entry yet: HAProxy serves no files itself; a config that sends /api/login and /ws to the application and every other path to a static server would show it, as nginx/, apache/ and caddy/api-login-only do'),
   ...on('subprotocol:choice', ['apache', 'caddy'], "no entry: the backend's choice is hidden from the 101 by nginx `proxy_hide_header` and HAProxy `http-response del-header`; Apache's `Header always unset Sec-WebSocket-Protocol` and Caddy's `header_down -Sec-WebSocket-Protocol` were tried and passed (2026-12-06, wspc check): neither applies to a 101"),
   ...on('permessage-deflate:negotiated', ['apache', 'caddy'], "no entry: the 101's extension answer is hidden by nginx `proxy_hide_header` and HAProxy `http-response del-header`; Apache's `Header always unset Sec-WebSocket-Extensions` and Caddy's `header_down -Sec-WebSocket-Extensions` were tried and passed (2026-12-06, wspc check): neither applies to a 101"),
   ...on('cookie-forwarded:user', all, "no entry: the backend registers the user its session cookie names; a proxy that forwards the cookie cannot change whose it is, and one that changes or drops it fails `arrives` first"),
@@ -47,7 +45,6 @@ const notYetShownCriteria: Record<string, string> = {
   // Measured 2026-12-06, `wspc check` on the shipped Caddyfile plus `handle_errors { respond "Inspect360 is
   // down for maintenance: {err.status_code} {err.status_text}" }`: 25 passed, down: 502.
   ...on('backend-reachable:down-status', ['caddy'], "no entry: Caddy's handle_errors keeps the error's status (a maintenance page with `respond` still answered 502 on Caddy 2.6.2); only a status written out (`respond ... 200`) would mask it"),
-  ...on('backend-reachable:down-status', ['haproxy'], "no entry yet: an `errorfile 503` whose file answers 200, or a backup server, would hide HAProxy's 503"),
   ...on('server-logs:disconnect', all, "no entry: the client's close frame is relayed bytes once upgraded (see close-codes); no directive is known that keeps the backend's connection open after the client closed"),
   ...on('browser:page-protocol', all, 'no entry: Chromium takes the protocol the proxy offers in ALPN; no config is known that offers h2 and then serves the page over another'),
   ...on('browser:socket-http1', ['nginx', 'apache', 'caddy'], "cannot fail here: it applies only where the proxy's WebSockets over HTTP/2 are known to drop (HAProxy, fixtures/proxies/haproxy)"),
@@ -55,7 +52,7 @@ const notYetShownCriteria: Record<string, string> = {
   ...on('browser:stays-open', all, 'no entry: a page socket that closes within seconds with the session given is a tunnel cut that short; the idle limits known are measured by idle-timeout-24h'),
   ...on('idle-timeout-24h:client-stalled', ['apache', 'haproxy'], 'no entry: the settings that cut a client that stops reading bound a silent tunnel too, never later (see the comment above the stall controls in fixtures/checks/idle-timeout-24h.ts), so `idle-24h` fails first'),
   ...on('idle-timeout-24h:backend-stalled', ['apache', 'haproxy'], 'no entry: the settings that cut a backend that stops reading bound a silent tunnel too, never later (see the comment above the stall controls in fixtures/checks/idle-timeout-24h.ts), so `idle-24h` fails first'),
-  ...on('idle-timeout-24h:client-stalled', ['caddy'], "no entry yet: Caddy's write_timeout bounds writes to the client; caddy/write-timeout-60s cut the backend that stopped reading and held the stalled client 24 h (measured 2026-12-05 on 2.6.2), so which setting cuts a stalled client is not known"),
+  ...on('idle-timeout-24h:client-stalled', ['caddy'], "no entry: reverse_proxy's transport write_timeout bounds writes to the backend (caddy/write-timeout-60s cut a backend that stopped reading and held a stalled client 24 h, measured 2026-12-05 on 2.6.2); no setting is known that bounds writes to a stalled client and leaves a silent tunnel alone (the server's `timeouts { write }` was not tried)"),
   // Measured 2026-12-06, `wspc check` on the shipped Caddyfile with nginx's `# Firewall: forgets flows idle
   // for 1h` line: 25 passed; silent both ways, backend silent and client silent all closed after 24 h.
   ...on('idle-timeout-24h:frames-after-stall', all, 'no entry: a tunnel that survives a stall relays bytes again once the peer reads; no directive is known that keeps it open and drops the backlog'),
@@ -63,10 +60,12 @@ const notYetShownCriteria: Record<string, string> = {
   ...on('keepalive:drops-at-limit', all, 'no entry: the limit is read from the config; a drop far from it means the reader misread it (tests/meta/timeout-contexts.test.ts) or a device on the path cut the socket, which idle-timeout-24h shows'),
   ...on('binary-frames:utf8-text', ['haproxy'], "no entry: HAProxy relays the tunnel's bytes; its bwlim filters delay them (`sizes`) but no directive is known that alters them"),
   ...on('binary-frames:binary-intact', ['haproxy'], "no entry: HAProxy relays the tunnel's bytes; its bwlim filters delay them (`sizes`) but no directive is known that alters them"),
-  ...on('origin-query:query', ['apache'], 'no entry yet: a rewrite that rebuilds the URI from the path alone would drop the query string (mod_rewrite appends the query unless the substitution has its own or [QSD])'),
   ...on('origin-query:query', ['caddy'], "no entry: Caddy's `rewrite * {path}` on the WebSocket route kept the query string (tried 2026-12-07, wspc check on 2.6.2): a rewrite that names no query leaves the client's"),
   ...on('permessage-deflate:intact', all, 'no entry: with the extension negotiated end to end the compressed frames are relayed bytes; no directive is known that alters them'),
-  ...on('tls-only-tunnel:tls-port-plain-http', all, 'no entry yet: a TLS port that also answers plain HTTP (nginx `listen 443` without `ssl` beside a TLS listener) would show it'),
+  // nginx: nginx/plain-http-on-tls-port (`error_page 497 =200 $request_uri`).
+  ...on('tls-only-tunnel:tls-port-plain-http', ['apache'], "no entry: mod_ssl answers plain HTTP on an SSLEngine port with its own 400 (\"You're speaking plain HTTP to an SSL-enabled server port\"); only an ErrorDocument 400 naming the WebSocket path itself could hand the request on, and no config is known that does (not tried)"),
+  ...on('tls-only-tunnel:tls-port-plain-http', ['caddy'], "no entry: Caddy's HTTPS listener answers plain HTTP with Go's own 400 (\"Client sent an HTTP request to an HTTPS server\"), and its http_redirect listener wrapper with a redirect; no option is known that serves the request"),
+  ...on('tls-only-tunnel:tls-port-plain-http', ['haproxy'], 'no entry: a `bind ... ssl` accepts only TLS; plain HTTP on the same port takes a TCP-mode frontend that splits connections on req.ssl_hello_type, and no published config is known that routes the plain ones to the application'),
   ...on('capacity:held-open', ['nginx', 'apache', 'haproxy'], 'no entry: the limits known (worker_connections, MaxRequestWorkers, maxconn) refuse sockets at the opening; none is known that accepts N sockets and then drops some'),
   ...on('capacity:push-reaches-all', ['nginx', 'apache', 'haproxy'], 'no entry: the limits known refuse sockets at the opening; none is known that keeps N sockets open and starves some of a push'),
 };
@@ -75,10 +74,10 @@ const notYetShownCriteria: Record<string, string> = {
 const notYetShown: Record<string, string> = {
   ...notYetShownCriteria,
   'tls-valid haproxy':
-    'no entry yet: HAProxy has no stock certificate to misconfigure (Debian ships no snakeoil or CA store in its image) and the run places its own chain at every `crt` path; a wrong certificate needs a second file the suite does not provide',
-  'no-buffering apache': 'no entry yet: mod_proxy_http flushes when the backend pauses; no buffering directive for streamed responses is known (mod_deflate only applies with Accept-Encoding, which the check does not send)',
+    'no entry: HAProxy has no stock certificate to misconfigure (Debian ships no snakeoil or CA store in its image) and the run places its own chain at every `crt` path; a wrong certificate needs a second file the suite does not provide',
+  'no-buffering apache': 'no entry: mod_proxy_http flushes when the backend pauses; no buffering directive for streamed responses is known (mod_deflate only applies with Accept-Encoding, which the check does not send)',
   'no-buffering caddy': 'cannot be broken by configuration as far as measured: with `flush_interval 5s` on the WebSocket route the streamed chunks still arrived 1202 ms apart over 1200 ms (Caddy flushes responses of unknown length at once) and pushes took 4 ms',
-  'no-buffering haproxy': 'no entry yet: HAProxy streams responses; `option http-buffer-request` buffers requests only',
+  'no-buffering haproxy': 'no entry: HAProxy streams responses; `option http-buffer-request` buffers requests only',
   'http11 caddy': "cannot be broken by configuration: reverse_proxy's `transport http { versions }` accepts 1.1, 2, h2c and 3, no 1.0 (https://caddyserver.com/docs/caddyfile/directives/reverse_proxy#versions)",
   'http11 haproxy': 'cannot be broken by configuration: HAProxy talks HTTP/1.1 to servers in HTTP mode (or h2 with `proto h2`); it has no setting for HTTP/1.0 upstream',
   // Transparency (beyond the checklist). A tunnel's frames pass as bytes: no directive of these
