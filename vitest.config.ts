@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
+import { BaseSequencer, type TestSpecification } from 'vitest/node';
 import { settings } from './fixtures/settings.ts';
 import { configureTestcontainers } from './fixtures/runtime/docker/engine.ts';
 
@@ -10,9 +11,15 @@ configureTestcontainers();
  * every other check has finished, so Chromium and the bursts of the other checks do not share the
  * 2 cores with their waits (on a 2-core machine the load average reached 6-11 with everything at
  * once, and a 150 ms scheduling delay was a 9 s error at 1:60). Within the group, container starts
- * and timed waits take turns (fixtures/lab/turns.ts). Tried the other way, timing checks beside the
- * others with browser sessions as heavy turns: a 37-column run took 154 s instead of 145 s (the
- * timed waits queued behind 117 s of browser sessions), a one-config run 25.7 s instead of 27 s.
+ * and timed waits take turns (fixtures/lab/turns.ts).
+ *
+ * `wspc check` (WSPC_TARGETS) runs them in the other checks' group: its waits then begin while the
+ * other checks run, and the turns keep every browser session and container start apart from the
+ * timed waits. Measured on 2 cores (2026-12-07, `wspc check`, images cached, keepalive untimed):
+ * one config 21.1-21.4 s instead of 27.6-27.9 s; the catalog test's 22 configs 155 s instead of 196
+ * s, with the same verdicts. The suite's own run keeps them after: tried with 37 columns, when the
+ * keepalive waits were timed too, it took 154 s instead of 145 s (the timed waits queued behind 117
+ * s of browser sessions).
  */
 export const timingChecks = ['tests/idle-timeout-24h.test.ts', 'tests/keepalive.test.ts', 'tests/edge-keepalive.test.ts', 'tests/no-buffering.test.ts'];
 
@@ -34,6 +41,29 @@ export const timedMeta = ['tests/meta/timeout-contexts.test.ts', 'tests/meta/que
  */
 export const capacityChecks = ['tests/capacity.test.ts'];
 
+/**
+ * Within a group, the files whose tests take heavy turns come first (the timed waits, the browser
+ * sessions, a second container), so those turns are asked for before the first timed wait begins:
+ * a heavy step asked for once it runs waits for it to end (fixtures/lab/turns.ts). Traced on a
+ * one-config `wspc check`: backend-reachable's start, asked for after the idle wait had begun,
+ * waited 9.7 s for it. no-buffering's quiet turn comes last, beside the untimed keepalive waits,
+ * rather than holding every start back first. Otherwise vitest's order (slowest first where it has
+ * timed a file before, larger first on a fresh clone).
+ */
+const FIRST = ['tests/idle-timeout-24h.test.ts', 'tests/keepalive.test.ts', 'tests/browser.test.ts', 'tests/browser-auth-1008.test.ts', 'tests/backend-reachable.test.ts'];
+const LAST = ['tests/no-buffering.test.ts'];
+class HeavyTurnsFirst extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const place = (file: TestSpecification) => {
+      const first = FIRST.findIndex((name) => file.moduleId.endsWith(name));
+      return first >= 0 ? first : LAST.some((name) => file.moduleId.endsWith(name)) ? FIRST.length + 1 : FIRST.length;
+    };
+    const group = (file: TestSpecification) => file.project.config.sequence.groupOrder;
+    const sorted = (await super.sort(files)).map((file, index) => ({ file, index }));
+    return sorted.sort((a, b) => group(a.file) - group(b.file) || place(a.file) - place(b.file) || a.index - b.index).map(({ file }) => file);
+  }
+}
+
 const cliTests = ['catalog', 'guide-snippets', 'concurrent-runs', 'image-missing', 'remote-engine', 'probe'].map((name) => `tests/meta/${name}.test.ts`);
 
 // Test files share modules within a worker (isolate: false): a one-config run spent 34 s of CPU
@@ -50,6 +80,7 @@ export default defineConfig({
     // One lab for the whole run: projects do not extend this config, so the global setup (backend,
     // certificates, every column's proxy) runs once and every project injects the same lab.
     globalSetup: ['fixtures/lab/global-setup.ts'],
+    sequence: { sequencer: HeavyTurnsFirst },
     // Checks mostly wait on sockets and containers, not the CPU.
     maxWorkers: 4,
     // JUnit XML (what GitLab, Jenkins, Azure and GitHub test reporters read) beside the checklist:
@@ -67,7 +98,7 @@ export default defineConfig({
       // Every column's idle period is waited out at once. A test's time includes waiting for its
       // turns (every column's proxies start before any wait: 154 limiters and time-scaled proxies
       // took more than 180 s on the slow VM above), hence the longer backstop.
-      { test: { ...shared, name: 'timing', include: timingChecks, maxConcurrency: 64, testTimeout: 900_000, sequence: { groupOrder: 1 } } },
+      { test: { ...shared, name: 'timing', include: timingChecks, maxConcurrency: 64, testTimeout: 900_000, sequence: { groupOrder: settings.targets() ? 0 : 1 } } },
       // After the timing checks, not beside them: with its 30 proxies in the timing phase, ci19 had
       // two idle-timeout-24h columns unproven (a mark's round trip of 951 ms at 1:1,270).
       // One file at a time: each one's measurement is its own.
