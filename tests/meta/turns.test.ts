@@ -33,6 +33,32 @@ describe('turns: the run-wide keeper of heavy steps and timed waits (fixtures/la
     }
   });
 
+  it('no browser session begins while a timed wait waits for its turn or runs; the one running ends first', async () => {
+    const keeper = await serveTurns();
+    try {
+      const turns = keeper.local;
+      const events: string[] = [];
+      let endSession!: () => void;
+      const running = turns.browser(() => turns.heavy(() => (events.push('session 1'), new Promise<void>((done) => (endSession = done)))));
+      await sleep(50);
+      const timed = holdTimed(turns);
+      await sleep(50);
+      const next = turns.browser(() => turns.heavy(async () => void events.push('session 2')));
+      await sleep(200);
+      // The timed wait waits for the running session; the next session waits for the timed wait.
+      expect(events).toEqual(['session 1']);
+      endSession();
+      await running;
+      const held = await timed;
+      expect(await Promise.race([next.then(() => 'ran'), sleep(200).then(() => 'still waiting')])).toBe('still waiting');
+      await held.release();
+      await within(next);
+      expect(events).toEqual(['session 1', 'session 2']);
+    } finally {
+      await keeper.close();
+    }
+  });
+
   it('a heavy turn granted after its worker gave up waiting is given back, not held', async () => {
     const keeper = await serveTurns();
     try {
