@@ -16,8 +16,9 @@ configureTestcontainers();
  * `wspc check` (WSPC_TARGETS) runs them in the other checks' group: its waits then begin while the
  * other checks run, and the turns keep every browser session and container start apart from the
  * timed waits. Measured on 2 cores (2026-12-07, `wspc check`, images cached, keepalive untimed):
- * one config 21.1-21.4 s instead of 27.6-27.9 s; the catalog test's 22 configs 155 s instead of 196
- * s, with the same verdicts. The suite's own run keeps them after: tried with 37 columns, when the
+ * one config 21.2-22.9 s in 5 runs instead of 27.6-27.9 s; the catalog test's 22 configs 121 and
+ * 168 s (no browser session beginning while timed waits wait: turns.ts) instead of 196-211 s, with
+ * the same verdicts. The suite's own run keeps them after: tried with 37 columns, when the
  * keepalive waits were timed too, it took 154 s instead of 145 s (the timed waits queued behind 117
  * s of browser sessions).
  */
