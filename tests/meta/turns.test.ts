@@ -17,7 +17,7 @@ async function holdTimed(turns: { timed<T>(work: () => Promise<T>): Promise<T> }
 }
 
 const WAIT_MS = 2000;
-const within = <T>(p: Promise<T>) => Promise.race([p, sleep(WAIT_MS).then(() => 'still waiting' as const)]);
+const within = <T>(p: Promise<T>, ms = WAIT_MS) => Promise.race([p, sleep(ms).then(() => 'still waiting' as const)]);
 
 describe('turns: the run-wide keeper of heavy steps and timed waits (fixtures/lab/turns.ts)', () => {
   it('a worker waits for its heavy turn until the timed waits before it end', async () => {
@@ -25,7 +25,7 @@ describe('turns: the run-wide keeper of heavy steps and timed waits (fixtures/la
     try {
       const timed = await holdTimed(keeper.local);
       const heavy = remoteTurns(keeper.url).heavy(async () => 'ran');
-      expect(await Promise.race([heavy, sleep(500).then(() => 'still waiting')])).toBe('still waiting');
+      expect(await within(heavy, 500)).toBe('still waiting');
       await timed.release();
       expect(await within(heavy)).toBe('ran');
     } finally {
@@ -50,7 +50,7 @@ describe('turns: the run-wide keeper of heavy steps and timed waits (fixtures/la
       endSession();
       await running;
       const held = await timed;
-      expect(await Promise.race([next.then(() => 'ran'), sleep(200).then(() => 'still waiting')])).toBe('still waiting');
+      expect(await within(next, 200)).toBe('still waiting');
       await held.release();
       await within(next);
       expect(events).toEqual(['session 1', 'session 2']);
