@@ -19,11 +19,12 @@ configureTestcontainers();
  * one config 21.2-22.9 s in 5 runs instead of 27.6-27.9 s; the catalog test's 22 configs 121 and
  * 168 s (no browser session beginning while timed waits wait: turns.ts) instead of 196-211 s, with
  * the same verdicts. With Chromium's headless shell (fixtures/browser/Dockerfile), one config took
- * 18.6-19.5 s in 5 runs; traced, one run of 19.3 s spent 4.7 s before the workers' first step, 2.8 s
- * on browser sessions and container starts, 9.7 s in the idle wait, 0.5 s starting backend-reachable's
- * proxy (asked for just after the wait began) and 1.3 s in no-buffering's quiet turn. The suite's own
- * run keeps them after: tried with 37 columns, when the keepalive waits were timed too, it took 154 s
- * instead of 145 s (the timed waits queued behind 117 s of browser sessions).
+ * 18.6-19.5 s in 5 runs, and later 19.5-21.9 s in 4 runs and 24.0 s in `npm run bench:suite`;
+ * traced, one run of 19.3 s spent 4.7 s before the workers' first step, 2.8 s on browser sessions
+ * and container starts, 9.7 s in the idle wait, 0.5 s starting backend-reachable's proxy (asked for
+ * just after the wait began) and 1.3 s in no-buffering's quiet turn. The suite's own run keeps them
+ * after: tried with 37 columns, when the keepalive waits were timed too, it took 154 s instead of
+ * 145 s (the timed waits queued behind 117 s of browser sessions).
  */
 export const timingChecks = ['tests/idle-timeout-24h.test.ts', 'tests/keepalive.test.ts', 'tests/edge-keepalive.test.ts', 'tests/no-buffering.test.ts'];
 
