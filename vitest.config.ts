@@ -42,6 +42,13 @@ export const timingChecks = ['tests/idle-timeout-24h.test.ts', 'tests/keepalive.
 export const timedMeta = ['tests/meta/timeout-contexts.test.ts', 'tests/meta/queue-watch.test.ts'];
 
 /**
+ * The idle check's measurement on real proxies (a slow handshake, a busy main thread, a stalled
+ * path): in the timing group, beside the columns' waits and taking the same turns, in a worker of
+ * its own (tests/meta/idle-measurement.test.ts). Not in `wspc check`, which has no controls.
+ */
+export const timingMeta = ['tests/meta/idle-measurement.test.ts'];
+
+/**
  * The capacity check holds thousands of sockets a column (2,000 by default): a burst of TLS
  * handshakes that takes both cores. It runs last, alone, so no other verdict shares the cores with it.
  */
@@ -119,11 +126,11 @@ export default defineConfig({
     projects: [
       // Every check runs on every column (shipped, catalog, customer-shaped configs), 8 columns at once.
       { test: { ...shared, name: 'checks', include: ['tests/*.test.ts'], exclude: [...timingChecks, ...capacityChecks], maxConcurrency: 8, sequence: { groupOrder: 0 } } },
-      { test: { ...shared, name: 'meta', include: ['tests/meta/*.test.ts'], exclude: [...cliTests, ...timedMeta], sequence: { groupOrder: 0 } } },
+      { test: { ...shared, name: 'meta', include: ['tests/meta/*.test.ts'], exclude: [...cliTests, ...timedMeta, ...timingMeta], sequence: { groupOrder: 0 } } },
       // Every column's idle period is waited out at once. A test's time includes waiting for its
       // turns (every column's proxies start before any wait: 154 limiters and time-scaled proxies
       // took more than 180 s on the slow VM above), hence the longer backstop.
-      { test: { ...shared, name: 'timing', include: timingChecks, maxConcurrency: 64, testTimeout: 900_000, sequence: { groupOrder: settings.targets() ? 0 : 1 } } },
+      { test: { ...shared, name: 'timing', include: [...timingChecks, ...(settings.targets() ? [] : timingMeta)], maxConcurrency: 64, testTimeout: 900_000, sequence: { groupOrder: settings.targets() ? 0 : 1 } } },
       // After the timing checks, not beside them: with its 30 proxies in the timing phase, ci19 had
       // two idle-timeout-24h columns unproven (a mark's round trip of 951 ms at 1:1,270).
       // One file at a time: each one's measurement is its own.

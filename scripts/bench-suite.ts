@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { capacityChecks, timedMeta, timingChecks } from '../vitest.config.ts';
+import { capacityChecks, timedMeta, timingChecks, timingMeta } from '../vitest.config.ts';
 import { VERDICT_VERB } from '../fixtures/report/verdict-name.ts';
 
 interface VitestJson {
@@ -44,7 +44,7 @@ phases.push(
 
 const report: VitestJson = JSON.parse(readFileSync(json, 'utf8'));
 const isIn = (list: string[]) => (file: string) => list.some((t) => file.endsWith(t));
-const isTiming = isIn([...timingChecks, ...timedMeta]);
+const isTiming = isIn([...timingChecks, ...timingMeta, ...timedMeta]);
 const isCapacity = isIn(capacityChecks);
 const span = (files: VitestJson['testResults']) =>
   files.length === 0 ? 0 : (Math.max(...files.map((f) => f.endTime)) - Math.min(...files.map((f) => f.startTime))) / 1000;
