@@ -8,10 +8,11 @@ import type { IdleRunOptions, Measure, ProxyStarter } from '../../fixtures/timeo
 /**
  * idle-timeout-24h's verdict on given observations: what a real proxy's closes would read, with the
  * errors the measurement has (a close read up to SHORT_READ_MS short by clock truncation, or long by
- * its mark's round trip). No proxy runs here: the real closes are the check's own test
- * (tests/idle-timeout-24h.test.ts); this shows the arithmetic in between, including paths no real
- * proxy is known to take on demand (a close within 3 ms short of 24 h, a machine too slow to
- * measure to 14.4 min). The rule it holds: no figure under 24 h passes.
+ * its mark's round trip). No proxy runs here: the real closes are the check's own tests
+ * (tests/idle-timeout-24h.test.ts, tests/meta/idle-measurement.test.ts); this shows the arithmetic
+ * in between, including paths no real proxy is known to take on demand (a close within 3 ms short
+ * of 24 h, a machine too slow to measure to 14.4 min). The rule it holds: no figure under 24 h
+ * passes.
  */
 
 const SHIPPED = 'proxies/nginx/inspect360.conf';
