@@ -1,3 +1,4 @@
+import { execFile } from 'node:child_process';
 import { request } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
@@ -64,7 +65,7 @@ describe('turns: the run-wide keeper of heavy steps and timed waits (fixtures/la
     try {
       const timed = await holdTimed(keeper.local);
       // A worker asks for a heavy turn, then goes away while the timed wait runs.
-      const asked = request(`${keeper.url}/heavy/acquire`, { method: 'POST', agent: false });
+      const asked = request(`${keeper.url}/heavy/acquire`, { method: 'POST', agent: false, headers: { 'x-wspc-pid': String(process.pid) } });
       asked.on('error', () => undefined);
       asked.end();
       await sleep(200);
@@ -73,6 +74,20 @@ describe('turns: the run-wide keeper of heavy steps and timed waits (fixtures/la
       await timed.release();
       // Held by no one, the heavy turn would keep every further timed wait from starting.
       expect(await within(keeper.local.timed(async () => 'ran'))).toBe('ran');
+    } finally {
+      await keeper.close();
+    }
+  });
+
+  it('a turn held by a process that ended (a nested run that exited mid-start) is given back', async () => {
+    const keeper = await serveTurns();
+    try {
+      // Another process takes a heavy turn and exits holding it, as `wspc check` does on exit 2.
+      const holder = `const r = require('node:http').request(process.argv[1], { method: 'POST', agent: false, headers: { 'x-wspc-pid': String(process.pid) } }, (res) => process.exit(res.statusCode === 204 ? 0 : 1)); r.end();`;
+      const code = await new Promise<number | null>((resolve) => execFile(process.execPath, ['-e', holder, `${keeper.url}/heavy/acquire`], (error) => resolve(error ? (error as { code?: number }).code ?? 1 : 0)));
+      expect(code).toBe(0);
+      // Held by a pid that is gone, the heavy turn would keep every timed wait from starting.
+      expect(await within(keeper.local.timed(async () => 'ran'), 3000)).toBe('ran');
     } finally {
       await keeper.close();
     }
