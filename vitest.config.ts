@@ -31,9 +31,19 @@ export const timingChecks = ['tests/idle-timeout-24h.test.ts', 'tests/keepalive.
 
 /**
  * Tests that run `wspc` (or vitest) as a user would, each starting proxies of its own: the catalog
- * through the CLI, the guide's snippets, two owners at once, a missing image, a remote engine, the
- * probe of a live deployment. One at a time, after everything else.
+ * through the CLI, the version matrix, the guide's snippets, a missing image, the probe of a live
+ * deployment. Three files at once, after everything else: their `wspc check` runs take their turns
+ * from this run's keeper (fixtures/cli-run.ts nestedEnv), so no run's container starts or browser
+ * sessions land in another's timed waits. One at a time, the catalog took about 420 s and the
+ * matrix after it 155 s (`npm run bench:suite`); the longest file, catalog.test.ts, 195 s alone.
  */
+const cliTests = ['catalog', 'matrix', 'guide-snippets', 'image-missing', 'probe'].map((name) => `tests/meta/${name}.test.ts`);
+/**
+ * Runs that cannot take this run's turns, after those, one at a time: two owners at once (each run
+ * keeps its own turns, as two CI jobs would) and a run in a container of its own (a remote engine:
+ * it cannot reach the keeper on this machine's loopback).
+ */
+const cliAlone = ['concurrent-runs', 'remote-engine'].map((name) => `tests/meta/${name}.test.ts`);
 /**
  * Suite self-tests whose assertions are measured: closes, or how soon the socket-queue watch reports
  * a quiet path beside 300 witnesses (a 10 s window that the checks phase's browsers and bursts
@@ -63,7 +73,11 @@ export const capacityChecks = ['tests/capacity.test.ts'];
  * rather than holding every start back first. Otherwise vitest's order (slowest first where it has
  * timed a file before, larger first on a fresh clone).
  */
-const FIRST = ['tests/idle-timeout-24h.test.ts', 'tests/keepalive.test.ts', 'tests/browser.test.ts', 'tests/browser-auth-1008.test.ts', 'tests/backend-reachable.test.ts'];
+const FIRST = [
+  'tests/idle-timeout-24h.test.ts', 'tests/keepalive.test.ts', 'tests/browser.test.ts', 'tests/browser-auth-1008.test.ts', 'tests/backend-reachable.test.ts',
+  // The catalog's longest files (cliTests), so the short ones fill in beside them rather than after.
+  'tests/meta/catalog.test.ts', 'tests/meta/matrix.test.ts', 'tests/meta/probe.test.ts',
+];
 const LAST = ['tests/no-buffering.test.ts'];
 class HeavyTurnsFirst extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
@@ -77,7 +91,6 @@ class HeavyTurnsFirst extends BaseSequencer {
   }
 }
 
-const cliTests = ['catalog', 'guide-snippets', 'concurrent-runs', 'image-missing', 'remote-engine', 'probe'].map((name) => `tests/meta/${name}.test.ts`);
 
 // Test files share modules within a worker (isolate: false): a one-config run spent 34 s of CPU
 // importing testcontainers and Playwright once per file.
@@ -126,7 +139,7 @@ export default defineConfig({
     projects: [
       // Every check runs on every column (shipped, catalog, customer-shaped configs), 8 columns at once.
       { test: { ...shared, name: 'checks', include: ['tests/*.test.ts'], exclude: [...timingChecks, ...capacityChecks], maxConcurrency: 8, sequence: { groupOrder: 0 } } },
-      { test: { ...shared, name: 'meta', include: ['tests/meta/*.test.ts'], exclude: [...cliTests, ...timedMeta, ...timingMeta], sequence: { groupOrder: 0 } } },
+      { test: { ...shared, name: 'meta', include: ['tests/meta/*.test.ts'], exclude: [...cliTests, ...cliAlone, ...timedMeta, ...timingMeta], sequence: { groupOrder: 0 } } },
       // Every column's idle period is waited out at once. A test's time includes waiting for its
       // turns (every column's proxies start before any wait: 154 limiters and time-scaled proxies
       // took more than 180 s on the slow VM above), hence the longer backstop.
@@ -137,8 +150,9 @@ export default defineConfig({
       { test: { ...shared, name: 'meta-timing', include: timedMeta, fileParallelism: false, testTimeout: 900_000, sequence: { groupOrder: 2 } } },
       // Two columns at once: 4,000 sockets, within the worker's open-file limit and the cores.
       { test: { ...shared, name: 'capacity', include: capacityChecks, maxConcurrency: 2, testTimeout: 900_000, sequence: { groupOrder: 3 } } },
-      // One `wspc check` run at a time: each has timing verdicts of its own.
-      { test: { ...shared, name: 'catalog', include: cliTests, fileParallelism: false, sequence: { groupOrder: 2 } } },
+      // `npm run test:catalog`: three files at once, then the runs that keep turns of their own, alone.
+      { test: { ...shared, name: 'catalog', include: cliTests, maxWorkers: 3, sequence: { groupOrder: 4 } } },
+      { test: { ...shared, name: 'catalog-alone', include: cliAlone, fileParallelism: false, sequence: { groupOrder: 5 } } },
     ],
   },
 });

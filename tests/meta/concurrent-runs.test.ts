@@ -34,7 +34,9 @@ describe('two runs on one engine at once', () => {
     // The first run is the longer one (24 h at 1:2,000 is 43 s of idle wait), so it is still
     // running when the second starts and sweeps.
     const a = firstVerdict();
-    const first = wspc([...config, '--time-scale', '2000'], {}, a.watch);
+    // Each keeps turns of its own, as two CI jobs would (not the enclosing run's: fixtures/cli-run.ts).
+    const own = { WSPC_TURNS_URL: '' };
+    const first = wspc([...config, '--time-scale', '2000'], own, a.watch);
     await a.reached;
     // The first run's column: its proxy lives as long as the run (the runs' own short-lived
     // containers, a backend-down variant or a time-scaled copy, come and go by themselves).
@@ -42,7 +44,7 @@ describe('two runs on one engine at once', () => {
     const firstOwner = firstContainers[0]?.pid;
     expect(firstContainers.length).toBe(1);
     const b = firstVerdict();
-    const second = wspc(config, {}, b.watch);
+    const second = wspc(config, own, b.watch);
     // Whatever is asserted below, both runs end on their own and remove what they started.
     onTestFinished(() => Promise.allSettled([first, second]).then(() => undefined));
     await b.reached;
