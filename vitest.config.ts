@@ -36,6 +36,10 @@ export const timingChecks = ['tests/idle-timeout-24h.test.ts', 'tests/keepalive.
  * from this run's keeper (fixtures/cli-run.ts nestedEnv), so no run's container starts or browser
  * sessions land in another's timed waits. One at a time, the catalog took about 420 s and the
  * matrix after it 155 s (`npm run bench:suite`); the longest file, catalog.test.ts, 195 s alone.
+ * Three at once (2026-12-07, 2 cores): 347.8 and 351.6 s for both catalog projects, and 357.6 s in
+ * a fresh-clone CI; catalog.test.ts then took 272-282 s. More closes are measured again (the
+ * matrix: 3, 4 and 3 of its 14 running columns, 2 in one run alone; the 22-column run: 8, 3 and 6),
+ * which costs wait, not verdicts: every test passed in all three.
  */
 const cliTests = ['catalog', 'matrix', 'guide-snippets', 'image-missing', 'probe'].map((name) => `tests/meta/${name}.test.ts`);
 /**
@@ -90,7 +94,6 @@ class HeavyTurnsFirst extends BaseSequencer {
     return sorted.sort((a, b) => group(a.file) - group(b.file) || place(a.file) - place(b.file) || a.index - b.index).map(({ file }) => file);
   }
 }
-
 
 // Test files share modules within a worker (isolate: false): a one-config run spent 34 s of CPU
 // importing testcontainers and Playwright once per file.
