@@ -87,6 +87,8 @@ async function catalogOnce(jsonFile: string): Promise<{ code: number; cells: str
 }
 
 const failures = new Map<string, number>();
+/** One more run in which `key` (a test, a matrix cell) failed. */
+const countFailure = (key: string) => failures.set(key, (failures.get(key) ?? 0) + 1);
 
 /**
  * Counts a vitest JSON report's tests and failures into `failures`: failed tests, files that failed
@@ -97,7 +99,7 @@ function tally(jsonFile: string, outsideFile: string): { total: number; failed: 
   let failed = 0;
   let total = 0;
   const count = (key: string) => {
-    failures.set(key, (failures.get(key) ?? 0) + 1);
+    countFailure(key);
     failed++;
   };
   if (existsSync(jsonFile)) {
@@ -137,9 +139,9 @@ for (let i = 1; i <= runs; i++) {
   const catalog = await catalogOnce(catalogJson);
   const catalogTally = tally(catalogJson, join('reports', 'catalog', 'outside-checklist.json'));
   // A cell not as expected fails the matrix's test; the cells say which.
-  for (const cell of catalog.cells) failures.set(`matrix: ${cell}`, (failures.get(`matrix: ${cell}`) ?? 0) + 1);
+  for (const cell of catalog.cells) countFailure(`matrix: ${cell}`);
   // A run that failed with no test named (its setup, say) is counted by its exit code.
-  if (catalog.code !== 0 && catalogTally.failed === 0) failures.set(`catalog: exit ${catalog.code}, no test named`, (failures.get(`catalog: exit ${catalog.code}, no test named`) ?? 0) + 1);
+  if (catalog.code !== 0 && catalogTally.failed === 0) countFailure(`catalog: exit ${catalog.code}, no test named`);
   const green = code === 0 && failedHere === 0 && catalog.code === 0 && catalogTally.failed === 0;
   if (!green) failedRuns++;
   rows.push(

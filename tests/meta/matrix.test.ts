@@ -1,7 +1,6 @@
-import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
-import { nestedEnv, RUN_TIMEOUT_MS } from '../../fixtures/cli-run.ts';
+import { nestedEnv, runFromRoot, RUN_TIMEOUT_MS } from '../../fixtures/cli-run.ts';
 import { repoRoot } from '../../fixtures/lab/paths.ts';
 
 // Needs: Docker, every proxy build's image. The version matrix (`npm run test:matrix`,
@@ -9,11 +8,7 @@ import { repoRoot } from '../../fixtures/lab/paths.ts';
 // `npm test` runs it: beside the catalog's files, its `wspc check` run taking this run's turns.
 // Alone after the catalog it added 155 s to `npm test` (`npm run bench:suite`, 2026-12-07).
 test('the version matrix: every cell as expected (npm run test:matrix)', { timeout: RUN_TIMEOUT_MS }, async () => {
-  const run = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-    execFile(join(repoRoot, 'node_modules', '.bin', 'tsx'), ['scripts/matrix.ts'], { cwd: repoRoot, maxBuffer: 16 * 1024 * 1024, timeout: RUN_TIMEOUT_MS, env: { ...process.env, ...nestedEnv() } }, (error, stdout, stderr) =>
-      resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    );
-  });
+  const run = await runFromRoot(join(repoRoot, 'node_modules', '.bin', 'tsx'), ['scripts/matrix.ts'], nestedEnv());
   // The table, as `npm run test:matrix` prints it.
   console.log(run.stdout);
   expect({ code: run.code, output: run.code === 0 ? '' : `${run.stdout.slice(-4000)}\n${run.stderr.slice(-4000)}` }).toEqual({ code: 0, output: '' });
